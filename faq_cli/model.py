@@ -1,0 +1,279 @@
+"""The catalogue's entries and PartialDate: plain typed data, no I/O, no Rich."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
+OUTCOMES = ("killed", "wounded", "unharmed", "unknown")
+ATTRIBUTION_STATUSES = ("unattributed", "alleged", "claimed", "confirmed")
+SECTIONS = ("catalogue", "synonyms", "sources", "people", "incidents", "events", "questions")
+ENTRY_SECTIONS = ("sources", "people", "incidents", "events", "questions")
+
+Verification = str
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class DateError(ValueError):
+    """A value that is not a partial ISO date; the message says why."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day.
+
+    Orders by its start (a month sorts at its first day, before any day in it),
+    and prints at its own precision: "2024", "Dec 2025", "6 Feb 2026".
+    """
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Read `2024`, `"2025-12"`, `"2025-12-22"` or a `datetime.date`."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, _dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise DateError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {type(value).__name__}")
+        text = str(value).strip()
+        match = _DATE_RE.fullmatch(text)
+        if not match:
+            raise DateError(f"not a date: {text[:40]!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        if year < 1:
+            raise DateError(f"not a real date: {text!r} (year 0000)")
+        if match.group(2) and not 1 <= month <= 12:
+            raise DateError(f"not a real date: {text!r} (there is no month {month})")
+        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise DateError(f"not a real date: {text!r} ({_MONTHS[month - 1]} {year} has no day {day})")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """The partial ISO form, as written in the catalogue: 2024, 2025-12, 2025-12-22."""
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def human(self) -> str:
+        """The form people read, never more precise than what is known."""
+        if self.day:
+            return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+        if self.month:
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    def end(self) -> PartialDate:
+        """The last day this date can stand for (`2025-12` ends on 31 Dec 2025)."""
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return PartialDate(self.year, month, day)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """Another source's version of something the entry states."""
+
+    claim: str
+    sources: tuple[str, ...]
+    about: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    date: PartialDate
+    url: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    title: str
+    organisation: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Honour:
+    title: str
+    date: PartialDate | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sanction:
+    by: str
+    date: PartialDate
+    reason: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    state: str
+    as_of: PartialDate
+    note: str | None = None
+    verification: Verification = "confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    native_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    born: PartialDate | None = None
+    birthplace: str | None = None
+    summary: str | None = None
+    positions: tuple[Position, ...] = ()
+    honours: tuple[Honour, ...] = ()
+    sanctions: tuple[Sanction, ...] = ()
+    status: Status | None = None
+    verification: Verification = "confirmed"
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling the person is known by, the main name first."""
+        native = (self.native_name,) if self.native_name else ()
+        return (self.name, *native, *self.aliases)
+
+    @property
+    def main_position(self) -> Position | None:
+        """The current position that started last, else the last one listed."""
+        current = [p for p in self.positions if p.end is None]
+        pool = current or list(self.positions)
+        if not pool:
+            return None
+        dated = [p for p in pool if p.start is not None]
+        return max(dated, key=lambda p: p.start) if dated else pool[-1]  # type: ignore[arg-type, return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Involvement:
+    """A person's part in an incident."""
+
+    person: str
+    role: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class Casualties:
+    killed: int | None = None
+    wounded: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    status: str
+    by: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    date: PartialDate
+    title: str
+    kind: str
+    place: str
+    sources: tuple[str, ...]
+    people: tuple[Involvement, ...] = ()
+    casualties: Casualties | None = None
+    attribution: Attribution | None = None
+    summary: str | None = None
+    verification: Verification = "confirmed"
+    tags: tuple[str, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    date: PartialDate
+    title: str
+    sources: tuple[str, ...]
+    end: PartialDate | None = None
+    kind: str | None = None
+    people: tuple[str, ...] = ()
+    summary: str | None = None
+    verification: Verification = "confirmed"
+    tags: tuple[str, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    question: str
+    answer: str
+    also: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    verification: Verification = "confirmed"
+    disputes: tuple[Dispute, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueInfo:
+    name: str = "faq catalogue"
+    as_of: PartialDate | None = None
+    description: str | None = None
+
+
+Entry = Source | Person | Incident | Event | Question
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """A whole, validated catalogue: every section in file order, references resolved."""
+
+    info: CatalogueInfo = field(default_factory=CatalogueInfo)
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    sources: dict[str, Source] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def section_of(self, entry_id: str) -> str | None:
+        """The section holding an id, for `related` lists (people first)."""
+        for name in ("people", "incidents", "events", "questions", "sources"):
+            if entry_id in getattr(self, name):
+                return name
+        return None
+
+    def lookup(self, entry_id: str) -> Entry | None:
+        section = self.section_of(entry_id)
+        entries: dict[str, Entry] = getattr(self, section) if section else {}
+        return entries.get(entry_id)

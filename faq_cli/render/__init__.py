@@ -1,0 +1,1 @@
+"""Views of query results: terminal (Rich), JSON and Markdown. Only this package knows Rich."""

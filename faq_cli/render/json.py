@@ -1,0 +1,104 @@
+"""`--json`: the same results the terminal shows, as one UTF-8 JSON document, fields named as in the YAML."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faq_cli import query as q
+from faq_cli.model import Catalogue, Incident, PartialDate, Person
+
+
+def plain(value: Any) -> Any:
+    """Model objects to JSON values: dataclasses to objects, dates to partial ISO strings."""
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "__slots__") and hasattr(value, "__dataclass_fields__"):
+        return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    return value
+
+
+def dumps(document: Any) -> str:
+    # ensure_ascii=False keeps names readable; json escapes every control character anyway.
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:
+    doc: dict[str, Any] = plain(item)
+    doc["people"] = [
+        {"person": p.person, "name": catalogue.people[p.person].name, "role": p.role, "outcome": p.outcome} for p in item.people
+    ]
+    return doc
+
+
+def incident_view(catalogue: Catalogue, view: q.IncidentView) -> dict[str, Any]:
+    doc = incident(catalogue, view.incident)
+    doc["questions"] = [r.id for r in view.questions]
+    doc["events"] = [r.id for r in view.events]
+    return doc
+
+
+def answer(result: q.Answer) -> dict[str, Any]:
+    match = None
+    if result.question is not None:
+        match = plain(result.question)
+        match["score"] = result.score
+        match["related"] = [plain(r) for r in result.related]
+    return {
+        "query": result.query,
+        "match": match,
+        "alternatives": [{"id": c.id, "question": c.label, "score": c.score} for c in result.alternatives],
+    }
+
+
+def no_match(result: q.NoMatch) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "match": None,
+        "ambiguous": result.ambiguous,
+        "candidates": [
+            {"id": c.id, "name" if result.what == "person" else "title": c.label, "score": c.score} for c in result.candidates
+        ],
+    }
+
+
+def person(item: Person) -> dict[str, Any]:
+    doc: dict[str, Any] = plain(item)
+    main = item.main_position
+    doc["main_position"] = plain(main) if main else None
+    return doc
+
+
+def profile(result: q.Profile) -> dict[str, Any]:
+    doc = person(result.person)
+    doc["incidents"] = [i.id for i, _ in result.incidents]
+    doc["roles"] = [{"incident": i.id, "role": inv.role, "outcome": inv.outcome} for i, inv in result.incidents]
+    doc["events"] = [e.id for e in result.events]
+    doc["questions"] = [x.id for x in result.questions]
+    return doc
+
+
+def timeline(items: list[q.TimelineItem]) -> list[dict[str, Any]]:
+    return [plain(item) for item in items]
+
+
+def sources(uses: list[q.SourceUse]) -> list[dict[str, Any]]:
+    out = []
+    for use in uses:
+        doc: dict[str, Any] = plain(use.source)
+        doc["cited_by"] = [plain(r) for r in use.cited_by]
+        out.append(doc)
+    return out
+
+
+def questions(numbered: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for n, item in numbered:
+        doc: dict[str, Any] = plain(item)
+        doc["number"] = n
+        out.append(doc)
+    return out
