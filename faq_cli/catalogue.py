@@ -13,7 +13,11 @@ from typing import Any
 
 from faq_cli import model as m
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.files import ENV_DATA, YAML_SUFFIXES, active_paths, bundled_path, catalogue_files  # noqa: F401 (re-exported)
+from faq_cli.files import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
+from faq_cli.files import YAML_SUFFIXES as YAML_SUFFIXES
+from faq_cli.files import active_paths as active_paths
+from faq_cli.files import bundled_path as bundled_path
+from faq_cli.files import catalogue_files as catalogue_files
 from faq_cli.validate import Walker, is_broken
 from faq_cli.yamlfile import LocList, LocMap, Mark, parse_file
 
