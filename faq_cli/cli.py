@@ -6,7 +6,9 @@ inside the commands that use them, so `faq --help` and `faq --version` stay fast
 
 from __future__ import annotations
 
+import io
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -17,7 +19,7 @@ from faq_cli import __version__
 if TYPE_CHECKING:
     from faq_cli.model import Catalogue
 
-EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
 app = typer.Typer(
     name="faq",
@@ -89,8 +91,11 @@ def _catalogue() -> Catalogue:
     try:
         return load_catalogue(active_paths(State.data))
     except CatalogueError as exc:
+        import shlex
+
         more = len(exc.problems) - 1
-        suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run 'faq validate' to list them)" if more > 0 else ""
+        command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
 
 
@@ -387,7 +392,8 @@ def validate(
     else:
         from faq_cli.render import terminal
 
-        _show(terminal.problems(found, len(files)))
+        # One problem a line, never wrapped: editors and grep read path:line:col from each line.
+        terminal.console().print(terminal.problems(found, len(files)), soft_wrap=True)
     if found:
         raise typer.Exit(EXIT_NO_MATCH)
 
@@ -410,6 +416,12 @@ def schema() -> None:
 
 def main() -> NoReturn:
     """Run the app; turn a closed pipe, Ctrl-C or an internal bug into one line and an exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A name typed in a non-UTF-8 locale arrives as lone surrogates; print them escaped, never crash on them.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    # Typer turns KeyboardInterrupt into a silent exit 130; a signal handler of our own keeps the message.
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         app(prog_name="faq")
     except SystemExit:
@@ -418,21 +430,33 @@ def main() -> NoReturn:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(EXIT_OK)
-    except KeyboardInterrupt:
+    except (_Interrupted, KeyboardInterrupt):
+        _flush_quietly()
         sys.stderr.write("faq: interrupted\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # an internal bug: one line, the traceback on request
         if os.environ.get("FAQ_CLI_DEBUG"):
             raise
-        sys.stderr.write(f"faq: internal error: {type(exc).__name__}: {exc} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")
+        from faq_cli.render.text import one_line
+
+        what = one_line(f"{type(exc).__name__}: {exc}")[:300]
+        sys.stderr.write(f"faq: internal error: {what} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C, raised by our SIGINT handler: not a KeyboardInterrupt, so Typer cannot swallow it."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
 
 
 def _flush_quietly() -> None:
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
+    except (BrokenPipeError, ValueError):  # a closed pipe, or stdout already closed
         _silence_stdout()
 
 

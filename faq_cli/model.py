@@ -16,7 +16,7 @@ ENTRY_SECTIONS = ("sources", "people", "incidents", "events", "questions")
 
 Verification = str
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only, as in ISO 8601
 
 
 class DateError(ValueError):

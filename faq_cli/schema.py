@@ -15,6 +15,8 @@ from faq_cli.model import ATTRIBUTION_STATUSES, OUTCOMES, VERIFICATION_LEVELS
 SCHEMA_ID = "https://faq-cli.invalid/catalogue.schema.json"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+# Only http(s) links become terminal hyperlinks; no space, control, bidi or zero-width character may hide in one.
+URL = r"^https?://[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$"
 
 Schema = dict[str, Any]
 
@@ -82,7 +84,11 @@ SECTIONS: dict[str, Schema] = {
                 "title": _ref("text"),
                 "publisher": _ref("text"),
                 "date": _ref("date"),
-                "url": {"type": "string", "pattern": "^https?://", "description": "http or https link"},
+                "url": {
+                    "type": "string",
+                    "pattern": URL,
+                    "description": "an http or https link, without spaces or control characters",
+                },
                 "kind": _ref("text"),
             },
         )

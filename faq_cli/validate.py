@@ -95,7 +95,7 @@ class Walker:
         if not isinstance(value, LocList):
             self.problem(mark, f"{name} must be a list, not {_what(value)}")
             return None
-        noun = _ENTRY_NOUN.get(name.strip("'"))
+        noun = _ENTRY_NOUN.get(name)  # a section ('people'), not a field of the same name ("'people'")
         item_name = f"{noun} entry" if noun else f"an item of {name}"
         for i, item in enumerate(value):
             value[i] = self.check(item, schema["items"], value.item_marks[i], item_name)
@@ -107,7 +107,7 @@ class Walker:
             return None
         pattern = schema.get("pattern")
         if pattern:
-            regex = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, re.compile(pattern))
+            regex = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, _compile(pattern))
             if not regex.search(text):
                 self.problem(mark, f"{name} '{_show(text)}' is not valid: expected {schema.get('description', 'another form')}")
                 return None
@@ -124,7 +124,7 @@ class Walker:
         if text is None:
             return None
         if len(text) > 12 or not text.isascii() or not text.isdigit():
-            what = "too large" if text.isdigit() else f"not a whole number: '{_show(text)}'"
+            what = "too large" if text.isascii() and text.isdigit() else f"not a whole number: '{_show(text)}'"
             self.problem(mark, f"{name} is {what}")
             return None
         number = int(text)
@@ -166,6 +166,11 @@ _CHECKERS: dict[str, Callable[..., Any]] = {
     "integer": Walker._integer,
     "text": Walker._text,
 }
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA-262, where `$` never matches before a final newline; Python's does.
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
 
 
 def _field(owner: str, key: str) -> str:

@@ -25,6 +25,7 @@ MAX_DEPTH = 64
 MAX_SCALAR_CHARS = 200_000
 MAX_ALIAS_EXPANSION = 10_000
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_CORE_TAG = "tag:yaml.org,2002:"
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml._yaml import CParser as _Parser
@@ -107,7 +108,9 @@ def read_text(path: Path) -> str:
         raise _Fail((0, 0), f"file too large (the limit is {MAX_FILE_BYTES} bytes)")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    elif raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise _Fail((1, 1), "file is UTF-32; catalogue files must be UTF-8")
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(raw):
         raise _Fail((1, 1), "file is UTF-16; catalogue files must be UTF-8")
     try:
         return raw.decode("utf-8")
@@ -115,6 +118,12 @@ def read_text(path: Path) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise _Fail((line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a NUL byte beside every character."""
+    head = raw[:64]
+    return len(head) >= 4 and (head[0::2].count(0) == len(head[0::2]) or head[1::2].count(0) == len(head[1::2]))
 
 
 class _Composer:
@@ -161,7 +170,9 @@ class _Composer:
             self.expanded += size
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _Fail(_mark(event.start_mark), f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?)")
-            return value, size
+            # A copy, not the anchored object: validation converts values in place, and each use of an
+            # alias is checked (and its problems reported) where the alias stands.
+            return _relocated(value, _mark(event.start_mark)), size
         self._refuse_tag(event)
         if isinstance(event, ev.ScalarEvent):
             value = event.value
@@ -238,10 +249,28 @@ class _Composer:
         implicit = getattr(event, "implicit", True)
         explicit = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and implicit[0]))
         if explicit or (tag is not None and tag.startswith("!") and tag != "!"):
-            raise _Fail(_mark(event.start_mark), f"YAML tag {str(tag)[:60]} is not allowed; write plain values")
+            shown = "!!" + tag.removeprefix(_CORE_TAG) if tag and tag.startswith(_CORE_TAG) else str(tag)
+            raise _Fail(_mark(event.start_mark), f"YAML tag {_clean(shown)[:60]} is not allowed; write plain values")
 
 
 _NO_KEY = object()
+
+
+def _relocated(value: object, mark: Mark) -> object:
+    """A deep copy of a composed value with every mark set to `mark` (depth is bounded by MAX_DEPTH)."""
+    if isinstance(value, LocMap):
+        copy = LocMap(mark)
+        for key, item in value.items():
+            copy[key] = _relocated(item, mark)
+        copy.key_marks = dict.fromkeys(value.key_marks, mark)
+        copy.value_marks = dict.fromkeys(value.value_marks, mark)
+        return copy
+    if isinstance(value, LocList):
+        items = LocList(mark)
+        items.extend(_relocated(item, mark) for item in value)
+        items.item_marks = [mark] * len(value)
+        return items
+    return value
 
 
 def parse_file(path: Path, display: str | None = None) -> ParsedFile:

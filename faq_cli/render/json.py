@@ -7,6 +7,7 @@ from typing import Any
 
 from faq_cli import query as q
 from faq_cli.model import Catalogue, Incident, PartialDate, Person
+from faq_cli.render.text import json_escape
 
 
 def plain(value: Any) -> Any:
@@ -23,8 +24,9 @@ def plain(value: Any) -> Any:
 
 
 def dumps(document: Any) -> str:
-    # ensure_ascii=False keeps names readable; json escapes every control character anyway.
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    # ensure_ascii=False keeps names readable; json escapes C0 controls itself, and json_escape the rest a
+    # terminal might obey (C1, bidi, zero-width, lone surrogates from argv), so the document stays inert.
+    return json_escape(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:

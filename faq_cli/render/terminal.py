@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -22,7 +24,7 @@ from rich.theme import Theme
 from faq_cli import query as q
 from faq_cli.errors import Problem
 from faq_cli.model import Catalogue, Dispute, Incident, Source
-from faq_cli.render.text import inert, one_line
+from faq_cli.render.text import UNSAFE, inert, one_line
 
 THEME = Theme(
     {
@@ -97,8 +99,22 @@ def _disputes_block(disputes: Sequence[Dispute]) -> RenderableType:
     return Group(*rows)
 
 
-def markdown(body: str) -> Markdown:
-    return Markdown(inert(body), hyperlinks=False)
+def markdown(body: str) -> RenderableType:
+    return _Scrubbed(Markdown(inert(body), hyperlinks=False))
+
+
+class _Scrubbed:
+    """Markdown decodes entities such as `&#x202e;` after inert() has run: drop any unsafe character that yields."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for segment in console.render(self.inner, options):
+            if segment.control or not UNSAFE.search(segment.text):
+                yield segment
+            else:  # keep the measured width: what Rich counted as one cell stays one cell
+                yield Segment(UNSAFE.sub(lambda m: "?" * cell_len(m.group()), segment.text), segment.style)
 
 
 COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq timeline --since", "question": "faq ask"}
@@ -380,7 +396,8 @@ def problems(items: Sequence[Problem], files: int) -> RenderableType:
 def print_error(message: str) -> None:
     """One line on stderr, styled where stderr is a terminal."""
     err = console(stderr=True)
-    err.print(Text.assemble(Text("faq: ", style="error"), Text(one_line(message))))
+    # soft_wrap: one line however narrow the terminal, so `2>&1 | grep` sees the whole message.
+    err.print(Text.assemble(Text("faq: ", style="error"), Text(one_line(message))), soft_wrap=True)
 
 
 def out(renderable: RenderableType) -> None:
