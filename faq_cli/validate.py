@@ -74,9 +74,11 @@ class Walker:
             return None
         props: dict[str, Schema] = schema["properties"]
         ok = True
+        meant: set[str] = set()  # fields a misspelt key was taken for: not reported again as missing
         for key in list(value):
             if key not in props:
                 self.problem(value.key_marks[key], f"unknown field '{_show(key)}' in {name}{_suggest(key, props)}")
+                meant.add(_closest(key, props) or "")
                 ok = False
                 del value[key]
                 continue
@@ -88,7 +90,8 @@ class Walker:
                 value[key] = converted
         missing = [key for key in schema.get("required", ()) if key not in value and key not in value.key_marks]
         for key in missing:
-            self.problem(value.mark, f"{name} lacks the required field '{key}'")
+            if key not in meant:
+                self.problem(value.mark, f"{name} lacks the required field '{key}'")
         return value if ok and not missing else _Broken.of(value)
 
     def _array(self, value: object, schema: Schema, mark: Mark, name: str) -> LocList | None:
@@ -192,6 +195,11 @@ def _show(value: object, limit: int = 60) -> str:
     return cleaned[:limit] + ("…" if len(text) > limit else "")
 
 
-def _suggest(word: object, options: Any) -> str:
+def _closest(word: object, options: Any) -> str | None:
     close = difflib.get_close_matches(str(word)[:60], list(options), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def _suggest(word: object, options: Any) -> str:
+    close = _closest(word, options)
+    return f" (did you mean '{close}'?)" if close else ""
