@@ -6,6 +6,7 @@ inside the commands that use them, so `faq --help` and `faq --version` stay fast
 
 from __future__ import annotations
 
+import enum
 import io
 import os
 import signal
@@ -31,15 +32,44 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _complete(name: str) -> Any:
+    """A Tab-completion callback that imports faq_cli.completion only when the shell asks."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from faq_cli import completion
+
+        found: list[tuple[str, str]] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return complete
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one document) instead of text.")]
 YearOpt = Annotated[list[str] | None, typer.Option("--year", "-y", help="Only this year (repeatable).", metavar="YEAR")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date on: 2025, 2025-04 or 2025-04-25.", metavar="DATE")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date: 2025, 2025-04 or 2025-04-25.", metavar="DATE")]
-PersonOpt = Annotated[str | None, typer.Option("--person", "-p", help="Only entries involving this person (any spelling).")]
+PersonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--person", "-p", help="Only entries involving this person (any spelling).", autocompletion=_complete("person_names")
+    ),
+]
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text for the terminal, or markdown for notes and reports.")
+]
 
 
 class State:
     data: list[str] | None = None
+    pager: bool = True
 
 
 def _version(value: bool) -> None:
@@ -63,14 +93,26 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (otherwise $FAQ_CLI_PAGER, $PAGER or less on a terminal).")
+    ] = False,
 ) -> None:
     """Answers from a curated YAML catalogue: ask a question, list incidents, read a timeline, print a profile.
 
     Example: faq ask "who is alekseyev"
     """
     State.data = data
+    State.pager = not no_pager
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        _overview()
+
+
+def _overview() -> None:
+    """`faq` alone: what the active catalogue holds and commands to try."""
+    from faq_cli import stats
+    from faq_cli.render import charts
+
+    _show(charts.overview(stats.overview(_catalogue())))
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -105,10 +147,21 @@ def _emit_json(document: Any) -> None:
     sys.stdout.write(dumps(document) + "\n")
 
 
+def _markdown(output: OutputFormat, as_json: bool) -> bool:
+    """Whether to print Markdown; `--json` and `--format markdown` together are a usage error."""
+    if output is OutputFormat.markdown and as_json:
+        raise typer.BadParameter("--json and --format markdown cannot be combined", param_hint="--format")
+    return output is OutputFormat.markdown
+
+
+def _emit_markdown(document: str) -> None:
+    sys.stdout.write(document)
+
+
 def _show(renderable: Any) -> None:
     from faq_cli.render.terminal import out
 
-    out(renderable)
+    out(renderable, page=State.pager)
 
 
 def _date(value: str | None, option: str) -> Any:
@@ -144,11 +197,15 @@ def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
     return found
 
 
-def _no_match(result: Any, as_json: bool) -> NoReturn:
+def _no_match(result: Any, as_json: bool, markdown: bool = False) -> NoReturn:
     if as_json:
         from faq_cli.render import json as jr
 
         _emit_json(jr.no_match(result))
+    elif markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.no_match(result))
     else:
         from faq_cli.render import terminal
 
@@ -161,9 +218,15 @@ def _no_match(result: Any, as_json: bool) -> NoReturn:
 
 @app.command()
 def ask(
-    question: Annotated[list[str], typer.Argument(help="Your question, in your own words (or a question's id or number).")],
+    question: Annotated[
+        list[str],
+        typer.Argument(
+            help="Your question, in your own words (or a question's id or number).", autocompletion=_complete("question_ids")
+        ),
+    ],
     top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
     as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
 ) -> None:
     """Answer a question from the catalogue.
 
@@ -172,6 +235,7 @@ def ask(
     from faq_cli import query
 
     text = " ".join(question)
+    markdown = _markdown(output, as_json)
     result = query.ask(_catalogue(), text, top=top or 3)
     if as_json:
         from faq_cli.render import json as jr
@@ -180,6 +244,16 @@ def ask(
         if top == 0 and result.question is not None:
             doc["alternatives"] = doc["alternatives"][:0]
         _emit_json(doc)
+    elif markdown:
+        import dataclasses
+
+        from faq_cli.render import markdown as md
+
+        if result.question is None:
+            candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
+            _emit_markdown(md.no_match(query.NoMatch(text, "question", candidates)))
+        else:
+            _emit_markdown(md.answer(result if top else dataclasses.replace(result, alternatives=[])))
     elif result.question is None:
         from faq_cli.render import terminal
 
@@ -196,7 +270,9 @@ def ask(
 
 @app.command()
 def questions(
-    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only questions with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only questions with this tag.", autocompletion=_complete("tags"))
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List every question, numbered (the number works with `faq ask`).
@@ -221,11 +297,15 @@ def incidents(
     year: YearOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only this kind (car-bomb, shooting…).")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help="Only this kind (car-bomb, shooting…).", autocompletion=_complete("kinds")),
+    ] = None,
     person: PersonOpt = None,
     place: Annotated[str | None, typer.Option("--place", help="Only incidents whose place contains this.")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
 ) -> None:
     """List incidents as a table, oldest first.
 
@@ -233,6 +313,7 @@ def incidents(
     """
     from faq_cli import query
 
+    markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
     who = _person(catalogue, person, as_json)
@@ -242,6 +323,11 @@ def incidents(
 
         _emit_json([jr.incident(catalogue, i) for i in items])
         return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.incidents(catalogue, items))
+        return
     from faq_cli.render import terminal
 
     _show(terminal.incidents(catalogue, items))
@@ -250,9 +336,15 @@ def incidents(
 @app.command()
 def incident(
     id_or_text: Annotated[
-        list[str], typer.Argument(help="An incident id, or words from its title, place or people.", metavar="ID_OR_TEXT")
+        list[str],
+        typer.Argument(
+            help="An incident id, or words from its title, place or people.",
+            metavar="ID_OR_TEXT",
+            autocompletion=_complete("incident_ids"),
+        ),
     ],
     as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
 ) -> None:
     """Show one incident in full.
 
@@ -260,15 +352,21 @@ def incident(
     """
     from faq_cli import query
 
+    markdown = _markdown(output, as_json)
     catalogue = _catalogue()
     found = query.find_incident(catalogue, " ".join(id_or_text))
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json)
+        _no_match(found, as_json, markdown)
     view = query.incident_view(catalogue, found)
     if as_json:
         from faq_cli.render import json as jr
 
         _emit_json(jr.incident_view(catalogue, view))
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.incident(view))
         return
     from faq_cli.render import terminal
 
@@ -282,6 +380,7 @@ def timeline(
     until: UntilOpt = None,
     person: PersonOpt = None,
     as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
 ) -> None:
     """Incidents and events in date order, grouped by year.
 
@@ -289,6 +388,7 @@ def timeline(
     """
     from faq_cli import query
 
+    markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
     who = _person(catalogue, person, as_json)
@@ -298,6 +398,11 @@ def timeline(
 
         _emit_json(jr.timeline(items))
         return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.timeline(items))
+        return
     from faq_cli.render import terminal
 
     _show(terminal.timeline(items))
@@ -305,8 +410,12 @@ def timeline(
 
 @app.command()
 def profile(
-    name: Annotated[list[str], typer.Argument(help="A name in any spelling: alekseyev, Алексеев, kirilov…")],
+    name: Annotated[
+        list[str],
+        typer.Argument(help="A name in any spelling: alekseyev, Алексеев, kirilov…", autocompletion=_complete("person_names")),
+    ],
     as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
 ) -> None:
     """Print one person's profile: names, positions, honours, sanctions, status, incidents.
 
@@ -314,15 +423,21 @@ def profile(
     """
     from faq_cli import query
 
+    markdown = _markdown(output, as_json)
     catalogue = _catalogue()
     found = query.find_person(catalogue, " ".join(name))
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json)
+        _no_match(found, as_json, markdown)
     result = query.profile(catalogue, found)
     if as_json:
         from faq_cli.render import json as jr
 
         _emit_json(jr.profile(result))
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.profile(result))
         return
     from faq_cli.render import terminal
 
@@ -409,6 +524,47 @@ def schema() -> None:
     from faq_cli.schema import catalogue_schema
 
     sys.stdout.write(json.dumps(catalogue_schema(), indent=2) + "\n")
+
+
+@app.command()
+def stats(as_json: JsonOpt = False) -> None:
+    """Chart the catalogue: incidents per year and per kind, entries per verification level.
+
+    Example: faq stats
+    """
+    from faq_cli import stats as st
+
+    result = st.stats(_catalogue())
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.stats(result))
+        return
+    from faq_cli.render import charts
+
+    _show(charts.stats(result))
+
+
+@app.command()
+def init(
+    directory: Annotated[str, typer.Argument(help="Where to write it (created if missing).", metavar="DIR")],
+) -> None:
+    """Write a small, valid starter catalogue to begin your own (never overwrites a file).
+
+    Example: faq init my-catalogue && faq --data my-catalogue validate
+    """
+    from pathlib import Path
+
+    from faq_cli.init import InitError
+    from faq_cli.init import init as write_starter
+
+    try:
+        written = write_starter(Path(directory))
+    except InitError as exc:
+        _fail(str(exc))
+    from faq_cli.render import terminal
+
+    terminal.out(terminal.written(written, directory), page=State.pager, soft_wrap=True)
 
 
 # ---- entry point ---------------------------------------------------------------------------------

@@ -9,7 +9,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from faq_cli import search
-from faq_cli.model import Catalogue, Event, Incident, Involvement, PartialDate, Person, Question, Source
+from faq_cli.model import (
+    Catalogue,
+    Dispute,
+    Event,
+    Incident,
+    Involvement,
+    PartialDate,
+    Person,
+    Position,
+    Question,
+    Source,
+)
 
 SECTION_TYPE = {"people": "person", "incidents": "incident", "events": "event", "questions": "question", "sources": "source"}
 
@@ -21,6 +32,7 @@ class Related:
     id: str
     type: str
     label: str
+    date: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,7 @@ class Answer:
     alternatives: list[Candidate]
     sources: list[Source] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
+    disputes: list[DisputeView] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +72,35 @@ class PersonRole:
 
 
 @dataclass(frozen=True, slots=True)
+class DisputeView:
+    """One disagreement: what the entry states (when it names the field) beside another source's claim."""
+
+    about: str | None
+    stated: str | None
+    stated_sources: list[Source]
+    claim: str
+    claim_sources: list[Source]
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentView:
     incident: Incident
     people: list[PersonRole]
     sources: list[Source]
     questions: list[Related]
     events: list[Related]
+    disputes: list[DisputeView] = field(default_factory=list)
+    incidents: list[Related] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineItem:
+    """One dated line of a timeline: an incident, an event, or a position a person took up.
+
+    `type` is "incident", "event" or "position"; positions appear only in a person's
+    timeline, with the id `<person>-position-<n>` (n counts the person's positions from 1).
+    """
+
     date: PartialDate
     type: str
     id: str
@@ -77,6 +109,7 @@ class TimelineItem:
     verification: str
     end: PartialDate | None = None
     people: tuple[str, ...] = ()
+    entry: Incident | Event | Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +119,7 @@ class Profile:
     events: list[Event]
     questions: list[Question]
     sources: list[Source]
+    disputes: list[DisputeView] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +137,7 @@ def related(catalogue: Catalogue, ids: Iterable[str]) -> list[Related]:
             continue
         entry = getattr(catalogue, section)[entry_id]
         label = getattr(entry, "name", None) or getattr(entry, "title", None) or getattr(entry, "question", entry_id)
-        out.append(Related(entry_id, SECTION_TYPE[section], str(label)))
+        out.append(Related(entry_id, SECTION_TYPE[section], str(label), getattr(entry, "date", None)))
     return out
 
 
@@ -113,6 +147,61 @@ def sources_of(catalogue: Catalogue, ids: Iterable[str]) -> list[Source]:
         if sid in catalogue.sources and sid not in seen:
             seen[sid] = catalogue.sources[sid]
     return list(seen.values())
+
+
+# ---- disputes ----------------------------------------------------------------------------------
+
+_ABOUT_FIELD = {"position": "positions", "casualty": "casualties", "honour": "honours", "sanction": "sanctions"}
+
+
+def disputes(catalogue: Catalogue, entry: Person | Incident | Event | Question) -> list[DisputeView]:
+    """The entry's disputes, each beside what the entry itself states about the disputed field."""
+    views: list[DisputeView] = []
+    for d in entry.disputes:
+        stated, field_sources = _stated(entry, d)
+        preferred = [s for s in field_sources if s not in d.sources] or list(field_sources)
+        views.append(
+            DisputeView(
+                d.about, stated, sources_of(catalogue, preferred) if stated else [], d.claim, sources_of(catalogue, d.sources)
+            )
+        )
+    return views
+
+
+def _stated(entry: Person | Incident | Event | Question, dispute: Dispute) -> tuple[str | None, tuple[str, ...]]:
+    """The entry's own version of the field a dispute is about, with the sources that back it."""
+    about = " ".join((dispute.about or "").casefold().split())
+    name = _ABOUT_FIELD.get(about, about)
+    own = tuple(getattr(entry, "sources", ()))
+    value = getattr(entry, name, None) if name and name in getattr(entry, "__slots__", ()) else None
+    if value is None or value == ():
+        return None, own
+    if isinstance(value, PartialDate):
+        return value.human(), own
+    if isinstance(value, str):
+        return value, own
+    if name == "attribution":
+        return f"{value.status} by {value.by}" if value.by else value.status, value.sources or own
+    if name == "casualties":
+        counts = [f"{n} {label}" for n, label in ((value.killed, "killed"), (value.wounded, "wounded")) if n is not None]
+        return ", ".join(counts) or None, own
+    if name == "status":
+        return f"{value.state} (as of {value.as_of.human()})", own
+    if name == "positions":
+        text = "; ".join(f"{p.title}, {p.organisation}{_since(p)}" for p in value)
+        return text, tuple(s for p in value for s in p.sources) or own
+    if name in ("honours", "sanctions"):
+        labels = [getattr(x, "title", None) or f"{x.by} ({x.date.human()})" for x in value]
+        return "; ".join(labels), tuple(s for x in value for s in x.sources) or own
+    return None, own
+
+
+def _since(position: Position) -> str:
+    if position.start and position.end:
+        return f" ({position.start.human()} – {position.end.human()})"
+    if position.start:
+        return f" (since {position.start.human()})"
+    return f" (until {position.end.human()})" if position.end else ""
 
 
 # ---- questions -------------------------------------------------------------------------------
@@ -149,6 +238,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         alternatives,
         sources_of(catalogue, question.sources),
         related(catalogue, question.related),
+        disputes(catalogue, question),
     )
 
 
@@ -196,7 +286,8 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
         *(s for x in person.sanctions for s in x.sources),
     ]
     source_ids += [s for h in person.honours for s in h.sources]
-    return Profile(person, incidents, events, questions, sources_of(catalogue, source_ids))
+    source_ids += [s for d in person.disputes for s in d.sources]
+    return Profile(person, incidents, events, questions, sources_of(catalogue, source_ids), disputes(catalogue, person))
 
 
 def people(catalogue: Catalogue) -> list[Person]:
@@ -214,12 +305,14 @@ class DateFilter:
     since: PartialDate | None = None
     until: PartialDate | None = None
 
-    def admits(self, date: PartialDate) -> bool:
-        if self.years and date.year not in self.years:
+    def admits(self, date: PartialDate, end: PartialDate | None = None) -> bool:
+        """Whether the span from `date` to `end` (or all `date` can stand for) meets every filter."""
+        first, last = date, (end or date).end()
+        if self.years and not any(first.year <= y <= last.year for y in self.years):
             return False
-        if self.since is not None and date.end() < self.since:
+        if self.since is not None and last < self.since:
             return False
-        return not (self.until is not None and date > self.until.end())
+        return not (self.until is not None and first > self.until.end())
 
 
 def incidents(
@@ -253,21 +346,32 @@ def find_incident(catalogue: Catalogue, text: str) -> Incident | NoMatch:
     best = search.confident(ranked, search.INCIDENT_THRESHOLD, search.INCIDENT_MARGIN)
     if best is not None:
         return catalogue.incidents[best.id]
-    return NoMatch(text, "incident", [Candidate(s.id, catalogue.incidents[s.id].title, round(s.score, 1)) for s in ranked[:3]])
+    ambiguous = len(ranked) > 1 and ranked[1].score >= search.INCIDENT_THRESHOLD
+    shown = [s for s in ranked if s.score >= search.INCIDENT_THRESHOLD] if ambiguous else ranked[:3]
+    candidates = [Candidate(s.id, catalogue.incidents[s.id].title, round(s.score, 1)) for s in shown]
+    return NoMatch(text, "incident", candidates, ambiguous)
 
 
 def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
+    """An incident with its people named, its sources, disputes, and what to read next: the questions
+    that cite it, events within a week of it (or of its people that year), incidents within a week."""
     roles = [PersonRole(p, catalogue.people[p.person].name) for p in incident.people]
     source_ids = [*incident.sources, *(incident.attribution.sources if incident.attribution else ())]
     source_ids += [s for d in incident.disputes for s in d.sources]
     questions = [Related(q.id, "question", q.question) for q in catalogue.questions.values() if incident.id in q.related]
     people_ids = {p.person for p in incident.people}
     events = [
-        Related(e.id, "event", e.title)
+        Related(e.id, "event", e.title, e.date)
         for e in sorted(catalogue.events.values(), key=lambda e: (e.date, e.id))
         if abs(_days(e.date) - _days(incident.date)) <= 7 or (people_ids & set(e.people) and e.date.year == incident.date.year)
     ]
-    return IncidentView(incident, roles, sources_of(catalogue, source_ids), questions, events)
+    nearby = [
+        Related(i.id, "incident", i.title, i.date)
+        for i in sorted(catalogue.incidents.values(), key=lambda i: (i.date, i.id))
+        if i.id != incident.id and abs(_days(i.date) - _days(incident.date)) <= 7
+    ]
+    sources = sources_of(catalogue, source_ids)
+    return IncidentView(incident, roles, sources, questions, events, disputes(catalogue, incident), nearby)
 
 
 def _days(date: PartialDate) -> int:
@@ -277,21 +381,28 @@ def _days(date: PartialDate) -> int:
 
 
 def timeline(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: Person | None = None) -> list[TimelineItem]:
-    """Incidents, events (and a person's position starts) in date order."""
+    """Incidents and events in date order; a person's timeline adds the positions they took up.
+
+    A position start that an appointment event of the same person and date already
+    records is left out, so the timeline does not say the same thing twice.
+    """
     items: list[TimelineItem] = []
     for i in catalogue.incidents.values():
         involved = tuple(p.person for p in i.people)
         if person is None or person.id in involved:
-            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved))
+            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i))
     for e in catalogue.events.values():
         if person is None or person.id in e.people:
-            items.append(TimelineItem(e.date, "event", e.id, e.title, e.kind, e.verification, e.end, e.people))
+            items.append(TimelineItem(e.date, "event", e.id, e.title, e.kind, e.verification, e.end, e.people, e))
     if person is not None:
-        for n, pos in enumerate(person.positions):
-            if pos.start is not None:
+        appointed = {e.date for e in catalogue.events.values() if person.id in e.people and e.kind == "appointment"}
+        for n, pos in enumerate(person.positions, start=1):
+            if pos.start is not None and pos.start not in appointed:
                 title = f"{person.name} becomes {pos.title}, {pos.organisation}"
-                items.append(TimelineItem(pos.start, "position", f"{person.id}-position-{n + 1}", title, "position", "confirmed"))
-    items = [item for item in items if dates.admits(item.date)]
+                position_id = f"{person.id}-position-{n}"
+                item = TimelineItem(pos.start, "position", position_id, title, "position", "confirmed", None, (person.id,), pos)
+                items.append(item)
+    items = [item for item in items if dates.admits(item.date, item.end)]
     order = {"position": 0, "event": 1, "incident": 2}
     items.sort(key=lambda t: (t.date, order[t.type], t.id))
     return items

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from faq_cli import query as q
+from faq_cli import stats as st
 from faq_cli.model import Catalogue, Incident, PartialDate, Person
 from faq_cli.render.text import json_escape
 
@@ -104,3 +105,13 @@ def questions(numbered: list[tuple[int, Any]]) -> list[dict[str, Any]]:
         doc["number"] = n
         out.append(doc)
     return out
+
+
+def stats(result: st.Stats) -> dict[str, Any]:
+    """`faq stats --json`: the counts behind the charts."""
+    return {
+        "catalogue": plain(result.info),
+        "incidents_per_year": [{"year": y, "count": n} for y, n in result.per_year],
+        "incidents_per_kind": [{"kind": k, "count": n} for k, n in result.per_kind],
+        "verification": [{"level": c.level, "count": c.total, **c.sections} for c in result.verification],
+    }

@@ -46,6 +46,13 @@ THEME = Theme(
         "error": "bold red",
         "dispute": "italic yellow",
         "hit": "bold reverse",
+        "title": "bold",
+        "command": "green",
+        "count": "bold",
+        "chart": "cyan",
+        "chart.kind": "magenta",
+        "chart.level": "blue",
+        "verify.confirmed": "green",
     }
 )
 MARKS = {"reported": "◐ reported", "unverified": "○ unverified"}
@@ -53,6 +60,8 @@ MARKS = {"reported": "◐ reported", "unverified": "○ unverified"}
 
 def console(stderr: bool = False) -> Console:
     """A console that follows the terminal, NO_COLOR, FORCE_COLOR and TERM=dumb; plain in a pipe."""
+    # Rich alone keeps bold and links under NO_COLOR; no-color.org users expect no escape codes at all.
+    no_color = os.environ.get("NO_COLOR", "") != ""
     return Console(
         theme=THEME,
         stderr=stderr,
@@ -61,7 +70,8 @@ def console(stderr: bool = False) -> Console:
         markup=False,
         soft_wrap=False,
         force_terminal=None,
-        no_color="NO_COLOR" in os.environ or None,
+        color_system=None if no_color else "auto",
+        no_color=no_color,
     )
 
 
@@ -400,9 +410,37 @@ def print_error(message: str) -> None:
     err.print(Text.assemble(Text("faq: ", style="error"), Text(one_line(message))), soft_wrap=True)
 
 
-def out(renderable: RenderableType) -> None:
-    console().print(renderable)
+def out(renderable: RenderableType, *, page: bool = True, soft_wrap: bool = False) -> None:
+    """Print to stdout; on a terminal, output taller than the screen goes through the pager (unless `page` is False).
+
+    `soft_wrap` leaves long lines to the terminal instead of wrapping them, for paths and commands to copy.
+    """
+    from faq_cli.render import pager
+
+    con = console()
+    command = pager.pager_command() if page and con.is_terminal else None
+    if command is None:
+        con.print(renderable, soft_wrap=soft_wrap)
+        return
+    with con.capture() as captured:
+        con.print(renderable, soft_wrap=soft_wrap)
+    rendered = captured.get()
+    if not (pager.wants_pager(rendered.count("\n"), con.height) and pager.page(rendered, command)):
+        sys.stdout.write(rendered)
 
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def written(paths: Sequence[object], directory: str) -> RenderableType:
+    """What `faq init` wrote, and the commands to try next (print with soft_wrap, so paths are never cut)."""
+    import shlex
+
+    where = shlex.quote(directory)
+    rows: list[RenderableType] = [Text("Wrote a starter catalogue:", style="heading")]
+    rows += [Text.assemble("  ", text(str(p))) for p in paths]
+    rows += [Text(""), Text("Next", style="heading")]
+    for command in (f"faq --data {where} validate", f"faq --data {where} ask what happened at the depot"):
+        rows.append(Text.assemble("  ", text(command, "command")))
+    return Group(*rows)

@@ -1,0 +1,265 @@
+"""`--format markdown`: the same query results the terminal shows, as GitHub-flavoured Markdown for notes and reports.
+
+Catalogue text is untrusted here too. Plain fields (titles, names, places) are
+made inert, folded onto one line and escaped, so they cannot open a link, a
+table cell or an HTML tag; Markdown fields (answers, summaries) keep their
+Markdown but lose control characters and raw HTML. Only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from faq_cli import query as q
+from faq_cli.model import Catalogue, Dispute, Incident, PartialDate, Source
+from faq_cli.render.text import inert, one_line
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^([-+#>=]|\d+(?=[.)]))")
+_HTML_START = re.compile(r"<(?!https?://[^\s<>]*>)")
+_URL_UNSAFE = re.compile(r"[\s()<>\[\]\\`\"']")
+# Events have no command of their own (a timeline filters by date, not id), so they are listed without one.
+COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}
+
+
+# ---- escaping ---------------------------------------------------------------------------------
+
+
+def plain(value: object) -> str:
+    """Catalogue text as literal Markdown inline text: one line, every special character escaped."""
+    escaped = _ENTITY.sub("&amp;", _SPECIAL.sub(r"\\\1", one_line(value)))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), escaped)
+
+
+def body(value: object) -> str:
+    """A Markdown field of the catalogue: its Markdown kept, control characters and HTML tags made inert."""
+    return _HTML_START.sub("&lt;", inert(value)).strip()
+
+
+def code(value: object) -> str:
+    """An inline code span that survives any backticks inside it."""
+    content = one_line(value).replace("|", "\\|")
+    fence = "`"
+    while fence in content:
+        fence += "`"
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def link(label: str, url: str | None) -> str:
+    """`[label](url)` for an http(s) URL; the escaped label alone otherwise. `label` is already Markdown."""
+    if not url or not url.startswith(("http://", "https://")):
+        return label
+    safe = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), one_line(url))
+    return f"[{label}]({safe})"
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _document(blocks: Iterable[str]) -> str:
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _section(title: str, lines: Sequence[str]) -> str:
+    return f"## {title}\n\n" + "\n".join(lines) if lines else ""
+
+
+def _mark(level: str) -> str:
+    return "" if level == "confirmed" else f"*{plain(level)}*"
+
+
+def _date(value: PartialDate | None) -> str:
+    return value.human() if value else ""
+
+
+# ---- shared blocks ----------------------------------------------------------------------------
+
+
+def _source_item(source: Source) -> str:
+    label = f"{plain(source.publisher)}, {source.date.human()}: {plain(source.title)}"
+    return "- " + link(label, source.url)
+
+
+def _sources(sources: Sequence[Source]) -> str:
+    return _section("Sources", [_source_item(s) for s in sources])
+
+
+def _disputes(disputes: Sequence[Dispute], known: Sequence[Source]) -> str:
+    by_id = {s.id: s for s in known}
+    lines = []
+    for d in disputes:
+        about = f"**{plain(d.about)}:** " if d.about else ""
+        cited = ", ".join(
+            link(f"{plain(by_id[s].publisher)}, {by_id[s].date.human()}", by_id[s].url) if s in by_id else code(s)
+            for s in d.sources
+        )
+        lines.append(f"- {about}{plain(d.claim)}" + (f" ({cited})" if cited else ""))
+    return _section("Sources disagree", lines)
+
+
+def _see_also(items: Sequence[q.Related]) -> str:
+    lines = []
+    for r in items:
+        command = COMMAND_FOR.get(r.type)
+        lines.append(f"- {plain(r.label)}" + (f" — {code(command + ' ' + r.id)}" if command else f" ({r.type})"))
+    return _section("See also", lines)
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+def answer(result: q.Answer) -> str:
+    """`faq ask --format markdown`: the question as a heading, its answer, sources and related entries."""
+    assert result.question is not None
+    question = result.question
+    verification = f"> **Verification:** {_mark(question.verification)}" if question.verification != "confirmed" else ""
+    alternatives = [f"- {plain(c.label)} — {code(f'faq ask {c.id}')} (score {c.score:.1f})" for c in result.alternatives]
+    return _document(
+        [
+            f"# {plain(question.question)}",
+            verification,
+            body(question.answer),
+            _disputes(question.disputes, result.sources),
+            _sources(result.sources),
+            _see_also(result.related),
+            _section("Other candidates", alternatives),
+        ]
+    )
+
+
+def no_match(result: q.NoMatch) -> str:
+    """Nothing matched well enough: say so, and list the closest candidates with the command for each."""
+    command = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}[result.what]
+    if result.ambiguous:
+        head = f"*{plain(result.query)}* could be more than one {result.what}:"
+    elif result.what == "question":
+        head = "No confident answer in this catalogue."
+    else:
+        head = f"No such {result.what}: *{plain(result.query)}*."
+    lines = [f"- {plain(c.label)} — {code(f'{command} {c.id}')}" for c in result.candidates]
+    return _document([head, _section("Closest" if not result.ambiguous else "Candidates", lines)])
+
+
+def _people_cell(catalogue: Catalogue, incident: Incident) -> str:
+    return "; ".join(f"{plain(catalogue.people[p.person].name)} ({plain(p.outcome)})" for p in incident.people)
+
+
+def _source_links(catalogue: Catalogue, ids: Iterable[str]) -> str:
+    found = q.sources_of(catalogue, ids)
+    return ", ".join(link(plain(s.publisher), s.url) for s in found)
+
+
+def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> str:
+    """`faq incidents --format markdown`: one table, a row an incident, with links to its sources."""
+    if not items:
+        return _document(["# Incidents", "No incidents."])
+    rows = [
+        (
+            i.date.human(),
+            " ".join(x for x in (plain(i.title), _mark(i.verification)) if x),
+            plain(i.kind),
+            plain(i.place),
+            _people_cell(catalogue, i),
+            _source_links(catalogue, i.sources),
+            code(i.id),
+        )
+        for i in items
+    ]
+    noun = "incident" if len(items) == 1 else "incidents"
+    return _document(
+        ["# Incidents", f"{len(items)} {noun}.", _table(("Date", "Incident", "Kind", "Place", "People", "Sources", "Id"), rows)]
+    )
+
+
+def incident(view: q.IncidentView) -> str:
+    """`faq incident --format markdown`: the facts as a list, then summary, people, sources."""
+    i = view.incident
+    facts = [f"- **When:** {i.date.human()}", f"- **Where:** {plain(i.place)}", f"- **Kind:** {plain(i.kind)}"]
+    if i.verification != "confirmed":
+        facts.append(f"- **Verification:** {_mark(i.verification)}")
+    if i.casualties:
+        c = i.casualties
+        counts = ", ".join(f"{n} {label}" for n, label in ((c.killed, "killed"), (c.wounded, "wounded")) if n is not None)
+        note = f"{counts}. {plain(c.note)}" if counts and c.note else counts or plain(c.note or "")
+        facts.append(f"- **Casualties:** {note}")
+    if i.attribution:
+        a = i.attribution
+        line = plain(a.status) + (f", by {plain(a.by)}" if a.by else "")
+        facts.append(f"- **Attribution:** {line}" + (f". {plain(a.note)}" if a.note else ""))
+    people = [f"- **{plain(r.name)}**: {plain(r.involvement.role)}, {plain(r.involvement.outcome)}" for r in view.people]
+    return _document(
+        [
+            f"# {plain(i.title)}",
+            "\n".join(facts),
+            body(i.summary) if i.summary else "",
+            _section("People", people),
+            _disputes(i.disputes, view.sources),
+            _sources(view.sources),
+            _see_also([*view.questions, *view.events]),
+        ]
+    )
+
+
+def timeline(items: Sequence[q.TimelineItem]) -> str:
+    """`faq timeline --format markdown`: a heading and a table for each year."""
+    if not items:
+        return _document(["# Timeline", "Nothing in this timeline."])
+    blocks = ["# Timeline"]
+    years: dict[int, list[q.TimelineItem]] = {}
+    for item in items:
+        years.setdefault(item.date.year, []).append(item)
+    for year, group in years.items():
+        rows = [
+            (
+                item.date.human() if item.end is None else f"{item.date.human()} – {item.end.human()}",
+                item.type,
+                " ".join(x for x in (plain(item.title), _mark(item.verification)) if x),
+                code(item.id),
+            )
+            for item in group
+        ]
+        blocks += [f"## {year}", _table(("Date", "Type", "What", "Id"), rows)]
+    return _document(blocks)
+
+
+def profile(result: q.Profile) -> str:
+    """`faq profile --format markdown`: names and status, summary, then tables of positions, sanctions, incidents."""
+    p = result.person
+    facts = []
+    if p.native_name:
+        facts.append(f"- **Native name:** {plain(p.native_name)}")
+    if p.aliases:
+        facts.append(f"- **Also written:** {plain(', '.join(p.aliases))}")
+    if p.born:
+        facts.append(f"- **Born:** {p.born.human()}" + (f" in {plain(p.birthplace)}" if p.birthplace else ""))
+    if p.status:
+        mark = _mark(p.status.verification)
+        facts.append(f"- **Status:** {plain(p.status.state)} (as of {p.status.as_of.human()})" + (f" {mark}" if mark else ""))
+    positions = [(plain(x.title), plain(x.organisation), _date(x.start), _date(x.end)) for x in p.positions]
+    sanctions = [(plain(s.by), s.date.human(), plain(s.reason)) for s in p.sanctions]
+    honours = [f"- {plain(h.title)}" + (f" ({h.date.human()})" if h.date else "") for h in p.honours]
+    incidents = [
+        (i.date.human(), plain(i.title), plain(inv.role), plain(inv.outcome), code(f"faq incident {i.id}"))
+        for i, inv in result.incidents
+    ]
+    questions = [f"- {plain(x.question)} — {code(f'faq ask {x.id}')}" for x in result.questions]
+    return _document(
+        [
+            f"# {plain(p.name)}",
+            "\n".join(facts),
+            body(p.summary) if p.summary else "",
+            "## Positions\n\n" + _table(("Title", "Organisation", "From", "To"), positions) if positions else "",
+            _section("Honours", honours),
+            "## Sanctions\n\n" + _table(("By", "Date", "Reason"), sanctions) if sanctions else "",
+            "## Incidents\n\n" + _table(("Date", "Incident", "Role", "Outcome", "Command"), incidents) if incidents else "",
+            _section("Questions", questions),
+            _disputes(p.disputes, result.sources),
+            _sources(result.sources),
+        ]
+    )

@@ -1,0 +1,117 @@
+"""The catalogue as a whole: the overview `faq` prints with no command, and the counts behind `faq stats`.
+
+Pure functions over a loaded catalogue, like query.py; the renderers draw them.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections import Counter
+from dataclasses import dataclass
+
+from faq_cli.model import VERIFICATION_LEVELS, Catalogue, CatalogueInfo, PartialDate
+
+# Sections in the order a reader meets them, with the command that lists each.
+SECTION_COMMANDS = (
+    ("questions", "faq questions"),
+    ("incidents", "faq incidents"),
+    ("events", "faq timeline"),
+    ("people", "faq people"),
+    ("sources", "faq sources"),
+)
+# The sections whose entries carry a verification level.
+VERIFIED_SECTIONS = ("incidents", "events", "questions", "people")
+# Years between the first and last incident are all drawn (zeros too) unless the span is wider than this.
+MAX_FILLED_YEARS = 100
+MAX_EXAMPLE_QUESTION = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    command: str
+    purpose: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What `faq` alone shows: the catalogue's name and date, what it holds, and commands to try."""
+
+    info: CatalogueInfo
+    counts: dict[str, int]
+    first: PartialDate | None
+    last: PartialDate | None
+    examples: list[Example]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelCount:
+    """How many entries of each section stand at one verification level."""
+
+    level: str
+    sections: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.sections.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    info: CatalogueInfo
+    per_year: list[tuple[int, int]]
+    per_kind: list[tuple[str, int]]
+    verification: list[LevelCount]
+
+
+def overview(catalogue: Catalogue) -> Overview:
+    """Counts per section, the span of dated entries, and example commands that work on this catalogue."""
+    counts = {section: len(getattr(catalogue, section)) for section, _ in SECTION_COMMANDS}
+    dates = [i.date for i in catalogue.incidents.values()] + [e.date for e in catalogue.events.values()]
+    return Overview(catalogue.info, counts, min(dates, default=None), max(dates, default=None), _examples(catalogue))
+
+
+def _examples(catalogue: Catalogue) -> list[Example]:
+    examples: list[Example] = []
+    if catalogue.questions:
+        # Curators put the main question first; a long one gives way to the shortest.
+        question = next(iter(catalogue.questions.values()))
+        if len(question.question) > MAX_EXAMPLE_QUESTION:
+            question = min(catalogue.questions.values(), key=lambda q: len(q.question))
+        examples.append(Example(f"faq ask {shlex.quote(question.question)}", "answer a question in your own words"))
+    if catalogue.incidents:
+        latest = max(i.date.year for i in catalogue.incidents.values())
+        examples.append(Example(f"faq incidents --year {latest}", "the incidents of a year"))
+    if catalogue.people:
+        examples.append(Example(f"faq profile {shlex.quote(_short_name(catalogue))}", "everything about one person"))
+    if catalogue.incidents or catalogue.events:
+        examples.append(Example("faq timeline", "incidents and events in date order"))
+    examples.append(Example("faq stats", "charts of the catalogue"))
+    examples.append(Example("faq --help", "every command and option"))
+    return examples
+
+
+def _short_name(catalogue: Catalogue) -> str:
+    """The surname of the person in the latest incident (else the first person), if it finds them alone; else their id."""
+    from faq_cli import query
+
+    latest = sorted((i for i in catalogue.incidents.values() if i.people), key=lambda i: (i.date, i.id))
+    person_id = latest[-1].people[0].person if latest else next(iter(catalogue.people))
+    surname = catalogue.people[person_id].name.split()[-1] if catalogue.people[person_id].name.split() else person_id
+    found = query.find_person(catalogue, surname)
+    return surname if getattr(found, "id", None) == person_id else person_id
+
+
+def stats(catalogue: Catalogue) -> Stats:
+    """Incidents per year (gaps filled) and per kind, and entries per verification level."""
+    years = Counter(i.date.year for i in catalogue.incidents.values())
+    if years and max(years) - min(years) < MAX_FILLED_YEARS:
+        per_year = [(y, years.get(y, 0)) for y in range(min(years), max(years) + 1)]
+    else:
+        per_year = sorted(years.items())
+    kinds = Counter(i.kind for i in catalogue.incidents.values())
+    per_kind = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+    levels = []
+    for level in VERIFICATION_LEVELS:
+        sections = {s: sum(1 for e in getattr(catalogue, s).values() if e.verification == level) for s in VERIFIED_SECTIONS}
+        levels.append(LevelCount(level, sections))
+    return Stats(catalogue.info, per_year, per_kind, levels)
