@@ -165,6 +165,7 @@ def _show(renderable: Any) -> None:
 
 
 def _date(value: str | None, option: str) -> Any:
+    """A partial date from an option; a bad one is a one-line usage error (exit 2)."""
     if value is None:
         return None
     from faq_cli.model import DateError, PartialDate
@@ -172,17 +173,21 @@ def _date(value: str | None, option: str) -> Any:
     try:
         return PartialDate.parse(value)
     except DateError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
+        _fail(f"{option}: {exc}")
 
 
 def _dates(year: list[str] | None, since: str | None, until: str | None) -> Any:
+    """`--year`/`--since`/`--until` as one filter; bad values and an empty span are usage errors."""
     from faq_cli.query import DateFilter, parse_years
 
     try:
         years = parse_years(year or [])
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--year") from None
-    return DateFilter(years, _date(since, "--since"), _date(until, "--until"))
+        _fail(f"--year: {exc}")
+    dates = DateFilter(years, _date(since, "--since"), _date(until, "--until"))
+    if dates.since and dates.until and dates.since > dates.until.end():
+        _fail(f"--since {dates.since} is after --until {dates.until}: no date can match")
+    return dates
 
 
 def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
@@ -260,9 +265,11 @@ def ask(
         candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
         _show(terminal.no_match(query.NoMatch(text, "question", candidates)))
     else:
+        import dataclasses
+
         from faq_cli.render import terminal
 
-        shown = result if top else query.Answer(result.query, result.question, result.score, [], result.sources, result.related)
+        shown = result if top else dataclasses.replace(result, alternatives=[])
         _show(terminal.answer(shown))
     if result.question is None:
         raise typer.Exit(EXIT_NO_MATCH)
@@ -396,7 +403,7 @@ def timeline(
     if as_json:
         from faq_cli.render import json as jr
 
-        _emit_json(jr.timeline(items))
+        _emit_json(jr.timeline(catalogue, items))
         return
     if markdown:
         from faq_cli.render import markdown as md

@@ -7,7 +7,7 @@ from typing import Any
 
 from faq_cli import query as q
 from faq_cli import stats as st
-from faq_cli.model import Catalogue, Incident, PartialDate, Person
+from faq_cli.model import Catalogue, Event, Incident, PartialDate, Person
 from faq_cli.render.text import json_escape
 
 
@@ -42,6 +42,7 @@ def incident_view(catalogue: Catalogue, view: q.IncidentView) -> dict[str, Any]:
     doc = incident(catalogue, view.incident)
     doc["questions"] = [r.id for r in view.questions]
     doc["events"] = [r.id for r in view.events]
+    doc["nearby_incidents"] = [r.id for r in view.incidents]
     return doc
 
 
@@ -85,8 +86,29 @@ def profile(result: q.Profile) -> dict[str, Any]:
     return doc
 
 
-def timeline(items: list[q.TimelineItem]) -> list[dict[str, Any]]:
-    return [plain(item) for item in items]
+def timeline(catalogue: Catalogue, items: list[q.TimelineItem]) -> list[dict[str, Any]]:
+    """Each entry in full (an incident as `incidents --json` gives it), led by its "type".
+
+    A position (only in a person's timeline) is `{"type": "position", "id", "date", "title",
+    "person", "position": {...}, "verification"}`.
+    """
+    out = []
+    for item in items:
+        if isinstance(item.entry, Incident):
+            body = incident(catalogue, item.entry)
+        elif isinstance(item.entry, Event):
+            body = plain(item.entry)
+        else:
+            body = {
+                "id": item.id,
+                "date": item.date.iso(),
+                "title": item.title,
+                "person": item.people[0] if item.people else None,
+                "position": plain(item.entry),
+                "verification": item.verification,
+            }
+        out.append({"type": item.type, **body})
+    return out
 
 
 def sources(uses: list[q.SourceUse]) -> list[dict[str, Any]]:

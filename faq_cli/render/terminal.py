@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby
 
+from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.segment import Segment
 from rich.style import Style
@@ -23,7 +26,7 @@ from rich.theme import Theme
 
 from faq_cli import query as q
 from faq_cli.errors import Problem
-from faq_cli.model import Catalogue, Dispute, Incident, Source
+from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Position, Source, Status
 from faq_cli.render.text import UNSAFE, inert, one_line
 
 THEME = Theme(
@@ -83,30 +86,147 @@ def verification_mark(level: str) -> Text:
     return Text(MARKS[level], style=f"verify.{level}") if level in MARKS else Text("")
 
 
-def _source_line(source: Source) -> Text:
-    line = Text.assemble(text(source.publisher, "name"), ", ", text(source.date.human(), "date"), " — ", text(source.title))
-    if source.url and source.url.startswith(("http://", "https://")):
-        line.append("  ")
-        line.append(one_line(source.url), style=Style(link=one_line(source.url)))
-    return line
+PANEL_WIDTH = 100  # prose wider than this is hard to read, however wide the terminal
+NARROW = 80  # below this width, tables fold their secondary columns into the main one
+FULL = 110  # from this width, every field has a column of its own
+WIDE = 150  # from this width, ids too
+EXPLAIN = {
+    "reported": "credible reporting, not officially confirmed",
+    "unverified": "rumour or speculation, not confirmed",
+}
+COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}
+
+
+class _Fit:
+    """A renderable built for the width it is given, so a layout can fold columns on a narrow terminal."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.build(options.max_width))
+
+
+def _panel(title: Text, parts: Sequence[RenderableType]) -> RenderableType:
+    """A card at most PANEL_WIDTH wide; a title too long for the top border opens the body instead."""
+
+    def build(width: int) -> RenderableType:
+        inner = min(width, PANEL_WIDTH)
+        fits = title.cell_len + 6 <= inner
+        body = _spaced(parts if fits else [title, *parts])
+        return Panel(
+            Group(*body), title=title if fits else None, title_align="left", border_style="cyan", padding=(0, 1), width=inner
+        )
+
+    return _Fit(build)
+
+
+def _spaced(parts: Iterable[RenderableType]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for part in parts:
+        if out:
+            out.append(Text(""))
+        out.append(part)
+    return out
+
+
+def _section(heading: str, body: RenderableType) -> RenderableType:
+    return Group(Text(heading, style="heading"), body)
+
+
+def _bulleted(rows: Sequence[RenderableType], bullet: str = "  •") -> Table:
+    """A list whose wrapped lines keep their indent."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="hint")
+    grid.add_column()
+    for row in rows:
+        grid.add_row(bullet, row)
+    return grid
+
+
+def _labelled(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+    """`Label  value` rows, values wrapping in their own column."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="heading", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def _pointers(items: Sequence[tuple[Text, str]], leads: Sequence[str] | None = None) -> RenderableType:
+    """Labels with the command that shows each: beside the label when there is room, under it otherwise."""
+
+    def build(width: int) -> RenderableType:
+        marks = list(leads) if leads is not None else ["  →"] * len(items)
+        lead = max((cell_len(m) for m in marks), default=0)
+        longest = max((cell_len(command) for _, command in items), default=0)
+        widest = max((label.cell_len for label, _ in items), default=0)
+        beside = width - lead - longest - 4 >= min(widest, 50)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="hint")
+        grid.add_column()
+        if beside:
+            grid.add_column(no_wrap=True, style="hint")
+        for mark, (label, command) in zip(marks, items, strict=True):
+            if beside:
+                grid.add_row(mark, label, " " + command)
+            else:
+                grid.add_row(mark, Text.assemble(label, "\n", Text(command, style="hint")))
+        return grid
+
+    return _Fit(build)
+
+
+def _verification(level: str) -> Text:
+    """The mark with what it means, for a card's first line."""
+    return Text.assemble(verification_mark(level), Text(f" — {EXPLAIN[level]}", style="hint"))
+
+
+def _link(source: Source) -> Text | None:
+    if not (source.url and source.url.startswith(("http://", "https://"))):
+        return None
+    url = one_line(source.url)
+    return Text(url, style=Style(link=url, dim=True))
+
+
+def _cited(sources: Sequence[Source]) -> Text:
+    return Text("; ".join(f"{one_line(s.publisher)}, {s.date.human()}" for s in sources), style="source")
 
 
 def _sources_block(sources: Sequence[Source]) -> RenderableType:
-    rows = [Text("Sources", style="heading")]
-    rows += [Text.assemble("  • ", _source_line(s)) for s in sources]
-    return Group(*rows)
+    rows: list[RenderableType] = []
+    for s in sources:
+        line = Text.assemble(text(s.publisher, "name"), ", ", text(s.date.human(), "date"), " — ", text(s.title))
+        link = _link(s)
+        if link is not None:
+            line.append("\n")
+            line.append_text(link)
+        rows.append(line)
+    return _section("Sources", _bulleted(rows))
 
 
-def _disputes_block(disputes: Sequence[Dispute]) -> RenderableType:
-    rows = [Text("Sources disagree", style="heading")]
-    for d in disputes:
-        about = f" ({one_line(d.about)})" if d.about else ""
-        rows.append(
-            Text.assemble(
-                "  ≠ ", Text(one_line(d.claim) + about, style="dispute"), Text(f"  [{', '.join(d.sources)}]", style="source")
-            )
-        )
-    return Group(*rows)
+def _disputes_block(views: Sequence[q.DisputeView], stated_elsewhere: str) -> RenderableType:
+    """Each disagreement: the preferred version and the other one, each with its sources, one under the other."""
+    blocks: list[RenderableType] = []
+    for d in views:
+        heading = Text("Sources disagree", style="heading")
+        if d.about:
+            heading.append(f" about {one_line(d.about)}", style="heading")
+        preferred = text(d.stated) if d.stated else Text(stated_elsewhere, style="hint")
+        if d.stated_sources:
+            preferred.append_text(Text.assemble(" — ", _cited(d.stated_sources)))
+        other = Text.assemble(text(d.claim, "dispute"), " — ", _cited(d.claim_sources))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="hint")
+        grid.add_column()
+        grid.add_row("  preferred", preferred)
+        grid.add_row("  other", other)
+        blocks.append(Group(heading, grid))
+    return Group(*_spaced(blocks))
 
 
 def markdown(body: str) -> RenderableType:
@@ -127,64 +247,64 @@ class _Scrubbed:
                 yield Segment(UNSAFE.sub(lambda m: "?" * cell_len(m.group()), segment.text), segment.style)
 
 
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq timeline --since", "question": "faq ask"}
+def command_for(item: q.Related) -> str:
+    """The command that shows a related entry; an event has none of its own, so its date on the timeline."""
+    if item.type == "event":
+        return f"faq timeline --since {item.date.iso()}" if item.date else "faq timeline"
+    return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
+
+
+def _related_label(item: q.Related) -> Text:
+    if item.date is None:
+        return text(item.label)
+    return Text.assemble(text(item.date.human(), "date"), "  ", text(item.label))
+
+
+def _see_also(items: Sequence[q.Related]) -> RenderableType:
+    return _section("See also", _pointers([(_related_label(r), command_for(r)) for r in items]))
 
 
 def answer(result: q.Answer) -> RenderableType:
+    """The answer card: the question as its title, the Markdown answer, disputes, sources, see also."""
     assert result.question is not None
     question = result.question
-    parts: list[RenderableType] = [markdown(question.answer)]
+    parts: list[RenderableType] = []
     if question.verification != "confirmed":
-        parts.insert(0, Text.assemble("Verification: ", verification_mark(question.verification)))
-    if question.disputes:
-        parts.append(_disputes_block(question.disputes))
+        parts.append(_verification(question.verification))
+    parts.append(markdown(question.answer))
+    if result.disputes:
+        parts.append(_disputes_block(result.disputes, "the answer above"))
     if result.sources:
         parts.append(_sources_block(result.sources))
     if result.related:
-        rows = [Text("See also", style="heading")]
-        for r in result.related:
-            rows.append(
-                Text.assemble("  → ", text(r.label, "name"), "  ", Text(f"{COMMAND_FOR.get(r.type, 'faq')} {r.id}", style="hint"))
-            )
-        parts.append(Group(*rows))
-    title = text(question.question, "bold")
-    body = Group(*_spaced(parts))
-    renderables: list[RenderableType] = [Panel(body, title=title, title_align="left", border_style="cyan", padding=(0, 1))]
+        parts.append(_see_also(result.related))
+    renderables: list[RenderableType] = [_panel(text(question.question, "bold"), parts)]
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
 
 
 def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
-    rows = [Text("Other candidates", style="heading")]
-    for c in candidates:
-        rows.append(Text.assemble(f"  {c.score:5.1f}  ", text(c.label), "  ", Text(f"faq ask {c.id}", style="hint")))
-    return Group(*rows)
-
-
-def _spaced(parts: Iterable[RenderableType]) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for part in parts:
-        if out:
-            out.append(Text(""))
-        out.append(part)
-    return out
+    items = [(text(c.label), f"faq ask {c.id}") for c in candidates]
+    return _section("Other candidates", _pointers(items, [f"  {c.score:5.1f}" for c in candidates]))
 
 
 def no_match(result: q.NoMatch) -> RenderableType:
     if result.ambiguous:
-        head = Text.assemble(f"'{one_line(result.query)}' could be more than one {result.what}:")
+        head = Text(f"'{one_line(result.query)}' could be more than one {result.what}:", style="bold")
     elif result.what == "question":
         head = Text("No confident answer in this catalogue.", style="bold")
     else:
         head = Text(f"No such {result.what}: '{one_line(result.query)}'.", style="bold")
+    if not result.candidates:
+        return head
+    command = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}[result.what]
+    items = [(text(c.label, "name"), f"{command} {c.id}") for c in result.candidates]
     rows: list[RenderableType] = [head]
-    if result.candidates:
-        rows.append(Text("Closest:" if not result.ambiguous else "", style="hint"))
-        command = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}[result.what]
-        for c in result.candidates:
-            rows.append(Text.assemble("  ", text(c.label, "name"), "  ", Text(f"{command} {c.id}", style="hint")))
-    return Group(*[r for r in rows if not (isinstance(r, Text) and not r.plain)])
+    if not result.ambiguous:
+        rows.append(Text("Closest:", style="hint"))
+    rows.append(_pointers(items, [" "] * len(items)))
+    return Group(*rows)
 
 
 def questions(numbered: Sequence[tuple[int, object]]) -> RenderableType:
@@ -200,197 +320,312 @@ def questions(numbered: Sequence[tuple[int, object]]) -> RenderableType:
     return table
 
 
-def _people_cell(catalogue: Catalogue, incident: Incident) -> Text:
+def _outcome(outcome: str) -> Text:
+    return text(outcome, outcome if outcome in OUTCOMES else "")
+
+
+def _counts(casualties: Casualties) -> str:
+    pairs = ((casualties.killed, "killed"), (casualties.wounded, "wounded"))
+    return ", ".join(f"{n} {label}" for n, label in pairs if n)
+
+
+def _involved(catalogue: Catalogue, incident: Incident) -> Text:
+    """Each person on a line with their outcome; unnamed casualties as a count."""
     cell = Text()
-    for n, p in enumerate(incident.people):
-        if n:
-            cell.append("; ")
-        cell.append(one_line(catalogue.people[p.person].name), style="name")
-        cell.append(f" ({one_line(p.outcome)})", style=p.outcome if p.outcome in THEME.styles else "")
+    for p in incident.people:
+        person = catalogue.people.get(p.person)
+        if cell:
+            cell.append("\n")
+        cell.append_text(Text.assemble(text(person.name if person else p.person, "name"), " (", _outcome(p.outcome), ")"))
+    if not incident.people and incident.casualties and _counts(incident.casualties):
+        cell.append_text(Text.assemble(Text(_counts(incident.casualties), style="killed"), Text(", none named", style="hint")))
     return cell
 
 
+def _titled(title: str, verification: str) -> Text:
+    """A title with its verification mark under it, when it is not confirmed (a mark never splits across lines)."""
+    line = text(title)
+    if verification != "confirmed":
+        line.append("\n")
+        line.append_text(verification_mark(verification))
+    return line
+
+
+def _legend(levels: Iterable[str]) -> Text | None:
+    present = set(levels)
+    shown = [level for level in MARKS if level in present]
+    if not shown:
+        return None
+    return Text("  ".join(f"{MARKS[level]}: {EXPLAIN[level]}" for level in shown), style="hint")
+
+
+def _table() -> Table:
+    """The listing style: a rule under the header, no borders, a blank line between rows, the full width."""
+    return Table(
+        box=box.SIMPLE_HEAD, show_edge=False, header_style="heading", pad_edge=False, padding=(0, 1), leading=1, expand=True
+    )
+
+
+def _with_legend(table: Table, levels: Iterable[str]) -> RenderableType:
+    legend = _legend(levels)
+    return table if legend is None else Group(table, Text(""), legend)
+
+
 def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType:
+    """The incidents table: a column each on a wide terminal; kind and place (then people) folded under the title."""
     if not items:
         return Text("no incidents")
-    table = Table(show_lines=False, expand=False, header_style="heading", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column("Date", style="date", no_wrap=True)
-    table.add_column("Incident", ratio=3)
-    table.add_column("Kind", style="kind", ratio=1)
-    table.add_column("Place", ratio=2)
-    table.add_column("People", ratio=3)
-    for i in items:
-        title = text(i.title)
-        if i.verification != "confirmed":
-            title.append("  ")
-            title.append_text(verification_mark(i.verification))
-        table.add_row(text(i.date.human()), title, text(i.kind), text(i.place), _people_cell(catalogue, i))
-    return table
+
+    def build(width: int) -> RenderableType:
+        table = _table()
+        table.add_column("Date", style="date", no_wrap=True)
+        table.add_column("Incident", ratio=3)
+        if width >= FULL:
+            table.add_column("Kind", style="kind", no_wrap=True)
+            table.add_column("Place", ratio=2)
+        if width >= NARROW:
+            table.add_column("People", ratio=2)
+        if width >= WIDE:
+            table.add_column("Id", style="id", no_wrap=True)
+        for i in items:
+            when, title, people = text(i.date.human()), _titled(i.title, i.verification), _involved(catalogue, i)
+            where = Text.assemble(text(i.kind, "kind"), Text(" · ", style="hint"), text(i.place, "hint"))
+            if width >= FULL:
+                table.add_row(when, title, text(i.kind), text(i.place), people, *([text(i.id)] if width >= WIDE else []))
+            elif width >= NARROW:
+                table.add_row(when, Text.assemble(title, "\n", where), people)
+            else:
+                table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people))
+        return _with_legend(table, (i.verification for i in items))
+
+    return _Fit(build)
 
 
 def incident(view: q.IncidentView) -> RenderableType:
+    """One incident in full: facts, people, what happened, disputes, sources, where to read on."""
     i = view.incident
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="heading", no_wrap=True)
-    facts.add_column()
-    facts.add_row("When", text(i.date.human(), "date"))
-    facts.add_row("Where", text(i.place))
-    facts.add_row("Kind", text(i.kind, "kind"))
+    facts: list[tuple[str, RenderableType]] = [
+        ("When", text(i.date.human(), "date")),
+        ("Where", text(i.place)),
+        ("Kind", text(i.kind, "kind")),
+    ]
     if i.verification != "confirmed":
-        facts.add_row("Verification", verification_mark(i.verification))
-    for role in view.people:
+        facts.append(("Verification", _verification(i.verification)))
+    for n, role in enumerate(view.people):
         inv = role.involvement
-        facts.add_row(
-            "Person", Text.assemble(text(role.name, "name"), f" — {one_line(inv.role)}, ", text(inv.outcome, inv.outcome))
-        )
+        who = Text.assemble(text(role.name, "name"), Text(f" — {one_line(inv.role)}, ", style="hint"), _outcome(inv.outcome))
+        facts.append(("People" if n == 0 else "", who))
     if i.casualties:
-        c = i.casualties
-        counts = ", ".join(f"{n} {label}" for n, label in ((c.killed, "killed"), (c.wounded, "wounded")) if n is not None)
-        facts.add_row("Casualties", text(" ".join(x for x in (counts, one_line(c.note or "")) if x)))
+        counts = _counts(i.casualties) or "none reported"
+        note = f" — {one_line(i.casualties.note)}" if i.casualties.note else ""
+        facts.append(("Casualties", Text.assemble(Text(counts, style="killed" if i.casualties.killed else ""), note)))
     if i.attribution:
         a = i.attribution
-        line = Text.assemble(text(a.status, "kind"))
-        if a.by:
-            line.append(f" — {one_line(a.by)}")
-        facts.add_row("Attribution", line)
+        line = Text.assemble(text(a.status, "kind"), f" — {one_line(a.by)}" if a.by else "")
         if a.note:
-            facts.add_row("", text(a.note, "hint"))
-    parts: list[RenderableType] = [facts]
+            line.append_text(Text.assemble("\n", text(a.note, "hint")))
+        facts.append(("Attribution", line))
+    parts: list[RenderableType] = [_labelled(facts)]
     if i.summary:
-        parts.append(markdown(i.summary))
-    if i.disputes:
-        parts.append(_disputes_block(i.disputes))
+        parts.append(_section("What happened", markdown(i.summary)))
+    if view.disputes:
+        parts.append(_disputes_block(view.disputes, "as above"))
     if view.sources:
         parts.append(_sources_block(view.sources))
-    see = [*view.questions, *view.events]
+    people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
+    see = [*people, *view.incidents, *view.events, *view.questions]
     if see:
-        rows = [Text("See also", style="heading")]
-        rows += [Text.assemble("  → ", text(r.label), "  ", Text(f"{COMMAND_FOR[r.type]} {r.id}", style="hint")) for r in see]
-        parts.append(Group(*rows))
-    return Panel(Group(*_spaced(parts)), title=text(i.title, "bold"), title_align="left", border_style="cyan", padding=(0, 1))
+        parts.append(_see_also(see))
+    return _panel(text(i.title, "bold"), parts)
+
+
+def span(start: PartialDate, end: PartialDate | None) -> str:
+    """A date or a span at its own precision, without repeating the shared year or month: "23–24 Jun 2023"."""
+    if end is None or end == start:
+        return start.human()
+    if start.precision == end.precision == "day" and start.year == end.year:
+        if start.month == end.month:
+            return f"{start.day}–{end.human()}"
+        return f"{start.human().rsplit(' ', 1)[0]} – {end.human()}"
+    return f"{start.human()} – {end.human()}"
+
+
+TYPE_STYLE = {"incident": "bold", "event": "kind", "position": "hint"}
 
 
 def timeline(items: Sequence[q.TimelineItem]) -> RenderableType:
+    """Years as headings; under each, date (or span), type and title in columns aligned across years."""
     if not items:
-        return Text("nothing in this timeline")
-    rows: list[RenderableType] = []
-    year = None
-    for item in items:
-        if item.date.year != year:
-            year = item.date.year
-            if rows:
-                rows.append(Text(""))
-            rows.append(Text(str(year), style="heading"))
-        when = item.date.human() if item.end is None else f"{item.date.human()} – {item.end.human()}"
-        line = Text.assemble("  ", Text(f"{when:<26}", style="date"), Text(f"{item.type:<9}", style="kind"), text(item.title))
-        if item.verification != "confirmed":
-            line.append("  ")
-            line.append_text(verification_mark(item.verification))
-        rows.append(line)
-    return Group(*rows)
+        return Text("nothing on this timeline")
+
+    def build(width: int) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="date")
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        if width >= WIDE:
+            grid.add_column(style="id", no_wrap=True)
+        for n, (year, group) in enumerate(groupby(items, key=lambda i: i.date.year)):
+            if n:
+                grid.add_row("")
+            grid.add_row(Text(str(year), style="heading"))
+            for item in group:
+                row: list[RenderableType] = [
+                    Text("  " + span(item.date, item.end)),
+                    Text(item.type, style=TYPE_STYLE.get(item.type, "")),
+                    _titled(item.title, item.verification),
+                ]
+                grid.add_row(*row, *([text(item.id)] if width >= WIDE else []))
+        legend = _legend(i.verification for i in items)
+        return grid if legend is None else Group(grid, Text(""), legend)
+
+    return _Fit(build)
+
+
+def _position_dates(position: Position) -> str:
+    if position.start and position.end:
+        return f"{position.start.human()} – {position.end.human()}"
+    if position.start:
+        return f"since {position.start.human()}"
+    return f"until {position.end.human()}" if position.end else ""
+
+
+def _status(status: Status, *, explain: bool = False) -> Text:
+    """State, then the date it holds for, then its verification mark (`explain`ed in a card), each on a line."""
+    line = Text.assemble(
+        text(status.state, status.state if status.state in OUTCOMES else "name"),
+        Text(f"\nas of {status.as_of.human()}", style="date"),
+    )
+    if status.verification != "confirmed":
+        line.append("\n")
+        line.append_text(_verification(status.verification) if explain else verification_mark(status.verification))
+    return line
 
 
 def profile(result: q.Profile) -> RenderableType:
+    """One person: names, status, summary, positions, honours, sanctions, incidents, questions, disputes, sources."""
     p = result.person
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="heading", no_wrap=True)
-    head.add_column()
+    facts: list[tuple[str, RenderableType]] = []
     if p.native_name:
-        head.add_row("Native name", text(p.native_name))
+        facts.append(("Native name", text(p.native_name)))
     if p.aliases:
-        head.add_row("Also written", text(", ".join(p.aliases)))
-    if p.born:
-        head.add_row("Born", text(" in ".join(x for x in (p.born.human(), p.birthplace or "") if x)))
+        facts.append(("Also written", text(", ".join(p.aliases))))
+    if p.born or p.birthplace:
+        facts.append(("Born", text(", ".join(x for x in (p.born.human() if p.born else "", p.birthplace or "") if x))))
     if p.status:
-        status = Text.assemble(text(p.status.state, "name"), Text(f" (as of {p.status.as_of.human()})", style="date"))
-        if p.status.verification != "confirmed":
-            status.append("  ")
-            status.append_text(verification_mark(p.status.verification))
-        head.add_row("Status", status)
-    parts: list[RenderableType] = [head]
+        status = _status(p.status, explain=True)
+        if p.status.note:
+            status.append_text(Text.assemble("\n", text(p.status.note, "hint")))
+        facts.append(("Status", status))
+    if p.verification != "confirmed":
+        facts.append(("Verification", _verification(p.verification)))
+    parts: list[RenderableType] = [_labelled(facts)] if facts else []
     if p.summary:
         parts.append(markdown(p.summary))
     if p.positions:
-        rows = [Text("Positions", style="heading")]
+        rows = []
         for pos in p.positions:
-            span = "–".join(d.human() for d in (pos.start, pos.end) if d) if pos.start or pos.end else ""
-            if pos.start and not pos.end:
-                span = f"since {pos.start.human()}"
-            rows.append(
-                Text.assemble("  • ", text(pos.title, "name"), ", ", text(pos.organisation), "  ", Text(span, style="date"))
-            )
-        parts.append(Group(*rows))
+            row = Text.assemble(text(pos.title, "name"), ", ", text(pos.organisation))
+            detail = [x for x in (Text(_position_dates(pos), style="date"), text(pos.note or "", "hint")) if x]
+            if detail:
+                row.append_text(Text.assemble("\n", Text(" · ").join(detail)))
+            rows.append(row)
+        parts.append(_section("Positions", _bulleted(rows)))
     if p.honours:
-        rows = [Text("Honours", style="heading")]
-        rows += [
-            Text.assemble("  • ", text(h.title, "name"), "  ", text(h.date.human() if h.date else "", "date")) for h in p.honours
-        ]
-        parts.append(Group(*rows))
+        rows = []
+        for h in p.honours:
+            row = Text.assemble(text(h.title, "name"), "  ", text(h.date.human() if h.date else "", "date"))
+            if h.note:
+                row.append_text(Text.assemble("\n", text(h.note, "hint")))
+            rows.append(row)
+        parts.append(_section("Honours", _bulleted(rows)))
     if p.sanctions:
-        rows = [Text("Sanctions", style="heading")]
-        for s in p.sanctions:
-            rows.append(Text.assemble("  • ", text(s.by, "name"), ", ", text(s.date.human(), "date"), ": ", text(s.reason)))
-        parts.append(Group(*rows))
+        rows = [Text.assemble(text(s.by, "name"), ", ", text(s.date.human(), "date"), "\n", text(s.reason)) for s in p.sanctions]
+        parts.append(_section("Sanctions", _bulleted(rows)))
     if result.incidents:
-        rows = [Text("Incidents", style="heading")]
+        items = []
         for i, inv in result.incidents:
-            rows.append(
-                Text.assemble(
-                    "  • ",
-                    text(i.date.human(), "date"),
-                    "  ",
-                    text(i.title),
-                    " — ",
-                    text(inv.role),
-                    ", ",
-                    text(inv.outcome, inv.outcome),
-                    "  ",
-                    Text(f"faq incident {i.id}", style="hint"),
-                )
-            )
-        parts.append(Group(*rows))
+            label = Text.assemble(text(i.date.human(), "date"), "  ", _titled(i.title, i.verification))
+            label.append_text(Text.assemble("\n", Text(f"{one_line(inv.role)}, ", style="hint"), _outcome(inv.outcome)))
+            items.append((label, f"faq incident {i.id}"))
+        parts.append(_section("Incidents", _pointers(items)))
+    if result.incidents or result.events or any(pos.start for pos in p.positions):
+        parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", Text(f"faq timeline --person {p.id}", style="hint")))
     if result.questions:
-        rows = [Text("Questions", style="heading")]
-        rows += [Text.assemble("  → ", text(x.question), "  ", Text(f"faq ask {x.id}", style="hint")) for x in result.questions]
-        parts.append(Group(*rows))
-    if p.disputes:
-        parts.append(_disputes_block(p.disputes))
+        items = [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        parts.append(_section("Questions", _pointers(items)))
+    if result.disputes:
+        parts.append(_disputes_block(result.disputes, "as above"))
     if result.sources:
         parts.append(_sources_block(result.sources))
-    title = Text.assemble(text(p.name, "bold"))
-    return Panel(Group(*_spaced(parts)), title=title, title_align="left", border_style="cyan", padding=(0, 1))
+    return _panel(text(p.name, "bold"), parts)
 
 
-def people(items: Sequence[object]) -> RenderableType:
-    table = Table(header_style="heading", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column("Name", style="name", ratio=2)
-    table.add_column("Main position", ratio=3)
-    table.add_column("Status", ratio=2)
-    table.add_column("Id", style="id", no_wrap=True)
-    for p in items:
-        main = p.main_position  # type: ignore[attr-defined]
-        position = f"{main.title}, {main.organisation}" if main else ""
-        status = p.status  # type: ignore[attr-defined]
-        state = Text.assemble(text(status.state), Text(f" ({status.as_of.human()})", style="date")) if status else Text("")
-        table.add_row(text(p.name), text(position), state, text(p.id))  # type: ignore[attr-defined]
-    return table
+def people(items: Sequence[Person]) -> RenderableType:
+    """Everyone with their main position and status; native names beside or under the name."""
+    if not items:
+        return Text("no people")
+
+    def build(width: int) -> RenderableType:
+        table = _table()
+        table.add_column("Name", style="name", ratio=2)
+        if width >= FULL:
+            table.add_column("Native name", ratio=2)
+        table.add_column("Main position" if width >= NARROW else "Main position, status", ratio=3)
+        if width >= NARROW:
+            table.add_column("Status", ratio=2)
+        if width >= WIDE:
+            table.add_column("Id", style="id", no_wrap=True)
+        for p in items:
+            main = p.main_position
+            position = Text.assemble(text(main.title), "\n", text(main.organisation, "hint")) if main else Text("")
+            status = _status(p.status) if p.status else Text("")
+            name = text(p.name)
+            if width >= FULL:
+                table.add_row(name, text(p.native_name or ""), position, status, *([text(p.id)] if width >= WIDE else []))
+                continue
+            if p.native_name:
+                name.append_text(Text.assemble("\n", text(p.native_name, "hint")))
+            if width >= NARROW:
+                table.add_row(name, position, status)
+            else:
+                table.add_row(name, Text.assemble(position, "\n" if main and p.status else "", status))
+        return _with_legend(table, (p.status.verification for p in items if p.status))
+
+    return _Fit(build)
 
 
 def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
-    table = Table(header_style="heading", box=None, pad_edge=False, padding=(0, 1))
-    table.add_column("Publisher", style="name", ratio=2)
-    table.add_column("Date", style="date", no_wrap=True)
-    table.add_column("Title", ratio=4)
-    table.add_column("Cited by", justify="right", no_wrap=True)
-    table.add_column("Id", style="id", no_wrap=True)
-    for use in uses:
-        s = use.source
-        title = text(s.title)
-        if s.url and s.url.startswith(("http://", "https://")):
-            title.append("\n")
-            title.append(one_line(s.url), style=Style(link=one_line(s.url)))
-        table.add_row(text(s.publisher), text(s.date.human()), title, str(len(use.cited_by)), text(s.id))
-    return table
+    """Each source: publisher, date, title, link, and how many entries cite it."""
+    if not uses:
+        return Text("no sources")
+
+    def build(width: int) -> RenderableType:
+        table = _table()
+        if width >= NARROW:
+            table.add_column("Publisher", style="name", max_width=30 if width >= FULL else 20)
+            table.add_column("Date", style="date", no_wrap=True)
+            table.add_column("Title", ratio=1)
+        else:
+            table.add_column("Source", ratio=1)
+        table.add_column("Cited by", justify="right", no_wrap=True)
+        if width >= WIDE:
+            table.add_column("Id", style="id", no_wrap=True)
+        for use in uses:
+            s = use.source
+            title = text(s.title)
+            link = _link(s)
+            if link is not None:
+                title.append_text(Text.assemble("\n", link))
+            cited = Text(str(len(use.cited_by)))
+            if width < NARROW:
+                head = Text.assemble(text(s.publisher, "name"), ", ", text(s.date.human(), "date"))
+                table.add_row(Text.assemble(head, "\n", title), cited)
+            else:
+                table.add_row(text(s.publisher), text(s.date.human()), title, cited, *([text(s.id)] if width >= WIDE else []))
+        return table
+
+    return _Fit(build)
 
 
 def problems(items: Sequence[Problem], files: int) -> RenderableType:
