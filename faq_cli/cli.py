@@ -299,6 +299,37 @@ def questions(
     _show(terminal.questions(numbered) if numbered else "no questions")
 
 
+class SearchKind(enum.StrEnum):
+    question = "question"
+    incident = "incident"
+    event = "event"
+    person = "person"
+
+
+@app.command()
+def search(
+    words: Annotated[list[str], typer.Argument(help="Words to look for, in any spelling.", metavar="TEXT")],
+    kind: Annotated[SearchKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search questions, incidents, events and people; each hit shows a snippet with the matched words.
+
+    Example: faq search car bomb --kind incident
+    """
+    from faq_cli import query
+
+    result = query.search_entries(_catalogue(), " ".join(words), kind.value if kind else None, limit)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.search(result))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.search_hits(result))
+
+
 @app.command()
 def incidents(
     year: YearOpt = None,

@@ -219,14 +219,15 @@ def numbered_questions(catalogue: Catalogue, tag: str | None = None) -> list[tup
 
 def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
     """The best-matching question, or none when no question fits well enough."""
+    query = search.printable(query)
     direct = _question_by_id_or_number(catalogue, query)
     ranked = search.rank_questions(query, catalogue)
     if direct is not None:
         ranked = [search.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
         best: search.Scored | None = ranked[0]
     else:
-        best = search.confident(ranked, search.QUESTION_THRESHOLD, search.QUESTION_MARGIN)
-    rest = [s for s in ranked if best is None or s.id != best.id][: max(top, 0)]
+        best = search.confident_question(ranked)
+    rest = [s for s in ranked if s.score > 0 and (best is None or s.id != best.id)][: max(top, 0)]
     alternatives = [Candidate(s.id, catalogue.questions[s.id].question, round(s.score, 1)) for s in rest]
     if best is None:
         return Answer(query, None, 0.0, alternatives)
@@ -251,6 +252,41 @@ def _question_by_id_or_number(catalogue: Catalogue, query: str) -> Question | No
         if 1 <= number <= len(catalogue.questions):
             return list(catalogue.questions.values())[number - 1]
     return None
+
+
+# ---- search ----------------------------------------------------------------------------------
+
+SEARCH_KINDS = ("question", "incident", "event", "person")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One entry that matched, with a one-line excerpt and the spans of its matched words."""
+
+    type: str
+    id: str
+    title: str
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    kind: str | None
+    hits: list[SearchHit]
+
+
+def search_entries(catalogue: Catalogue, text: str, kind: str | None = None, limit: int = 10) -> SearchResult:
+    """Questions, incidents, events and people ranked by how well they match `text` (or one kind of them)."""
+    text = search.printable(text)
+    wanted = search.matching_terms(text, catalogue)
+    hits = []
+    for hit in search.search(text, catalogue, kind, limit):
+        excerpt = search.best_snippet(catalogue, hit, wanted)
+        hits.append(SearchHit(hit.type, hit.id, hit.title, hit.score, excerpt.text, excerpt.spans))
+    return SearchResult(text, kind, hits)
 
 
 # ---- people ----------------------------------------------------------------------------------

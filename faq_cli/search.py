@@ -1,30 +1,238 @@
 """Text normalisation, matching and ranking, and the rule for abstaining.
 
 Everything here is pure: strings and catalogue entries in, scored ids out.
+
+A text becomes *terms* in five steps: `normalise` (case, accents, script,
+punctuation), a light English stem, `fold_word` (one key for the usual
+transliteration variants: Alekseyev, Alexeyev, Alekseev and Алексеев all give
+`aleksev`), synonym groups (every member phrase becomes one concept term),
+and stop words dropped. Questions are ranked by how much of the query's
+weight (IDF, with question words light) their fields explain, the fields
+weighted by how much they say about the entry (the question and its other
+phrasings most, the answer text least), blended with how closely the query
+matches one phrasing as a whole. Query words the catalogue has never seen
+are corrected to the nearest known word within an edit or two.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from faq_cli.model import Catalogue, Person
+from faq_cli.model import Catalogue, Event, Incident, Person, Question
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 24
 
 
 @lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Fold case, accents, script and punctuation: 'Алексеев' and 'Alekséev!' both give 'alekseev'."""
-    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_CHARS * 4])
+    text = unicodedata.normalize("NFKC", _SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4]))
     return _NON_WORD.sub(" ", anyascii(text).casefold()).strip()
+
+
+# ---- spelling keys -----------------------------------------------------------------------------
+
+# Order matters: digraphs before the letters they contain.
+_SPELLING = (
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"dh"), "d"),  # Abu Dhabi / Abu Dabi
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ff$"), "v"),  # Smirnoff / Smirnov
+    (re.compile(r"j(?=[aeiou])"), "zh"),  # French-style Prigojine
+    (re.compile(r"j"), "i"),  # German-style Sergej, Dmitrij
+    (re.compile(r"y[eo]"), "e"),  # Alekseyev / Alekseev, Pyotr / Petr
+    (re.compile(r"y"), "i"),  # Dmitriy / Dmitry / Dmitrii, Yaroslav / Iaroslav
+    (re.compile(r"(.)\1+"), r"\1"),  # Kirillov / Kirilov, ii / i
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """One key for the usual spellings of a normalised word: alekseyev, alexeyev, alekseev → aleksev."""
+    if word.isdigit():
+        return word
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _stem(word: str) -> str:
+    """A light English stem, so 'generals', 'killed' and 'killing' meet 'general' and 'kill'."""
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    # 'blame' / 'blamed', 'date' / 'dated', 'Prigojine' / 'Prigozhin'
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+@lru_cache(maxsize=65536)
+def term_key(word: str) -> str:
+    """The key a normalised word is indexed under: stemmed, then spelling-folded."""
+    return fold_word(_stem(word))
+
+
+def name_key(text: str) -> str:
+    """A name's words as spelling keys (no stemming): 'Vladimir Alexeyev' → 'vladimir aleksev'."""
+    return " ".join(fold_word(w) for w in normalise(text).split())
+
+
+# ---- words that carry little, synonyms ---------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_STOP_WORDS = _words("""
+a an the is are was were be been being am do does did doing done have has had having it its it s this that these
+those there here of in on at to for from by with about into onto over under after before during as and or but if
+then so than too very can could would should will shall may might must just also any some such not no nor only
+own same i me my we our you your he him his she her they them their one ones s t get got please tell explain
+explained describe know known show give want need going go detail details info information
+ли и в во на с со это о об по к у за из от для был была было были он она они его ее их мне
+""")
+# Question words say what kind of answer is wanted: kept, but light. So is 'happen', which frames
+# a question ('when did the talks happen') more than it names a subject.
+_QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "happen"}
+_RUSSIAN_QUESTION_WORDS = {
+    "kto": "who",
+    "chto": "what",
+    "kakoi": "which",
+    "kogda": "when",
+    "gde": "where",
+    "pochemu": "why",
+    "zachem": "why",
+    "kak": "how",
+}
+QUESTION_WORD_WEIGHT = 0.3
+
+# Built-in synonym groups; a catalogue's `synonyms:` section adds to them (groups sharing a term merge).
+DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("killed", "kill", "killing", "assassinated", "assassinate", "assassination", "murdered", "murder", "slain", "dead"),
+    ("died", "death", "убит", "убийство"),
+    ("attack", "assault", "attempt on his life", "assassination attempt", "attempted assassination", "покушение"),
+    ("tried to kill", "try to kill", "attempted to kill", "attempt to kill", "attack"),
+    ("happened", "happen", "occurred", "случилось", "произошло"),
+    ("shooting", "shot", "shooter", "gunman", "gunfire", "shot at", "стрельба"),
+    ("explosion", "blast", "detonation", "blew up", "exploded", "взрыв"),
+    ("bomb", "bombing", "explosive", "explosive device", "бомба"),
+    ("who did it", "who is responsible", "responsible", "responsibility", "who is behind", "behind", "blame", "to blame"),
+    ("perpetrator", "culprit", "suspect", "attacker", "assailant", "killer"),
+    ("motive", "reason", "purpose", "motivation"),
+    ("significant", "significance", "important", "importance", "matter", "matters", "big deal"),
+    ("next", "future", "going forward", "outlook", "consequence", "aftermath", "from now on"),
+    ("link", "linked", "connected", "connection", "tied", "related"),
+    ("negotiations", "negotiate", "negotiated", "negotiation", "talks", "переговоры"),
+    ("sanctions", "sanction", "sanctioned", "blacklisted", "blacklist", "санкции"),
+    ("mutiny", "rebellion", "uprising", "revolt", "insurrection", "мятеж", "бунт", "восстание"),
+    ("wounded", "injured", "hurt", "ранен"),
+    ("hospital", "hospitalised", "hospitalized", "больница"),
+    ("protection", "protect", "protected", "safety", "safe", "guarded"),
+    ("officer", "commander", "general", "генерал"),
+    ("us", "usa", "u s", "united states", "america", "american"),
+    ("uk", "united kingdom", "britain", "british", "england"),
+    ("eu", "european union"),
+    ("russia", "russian", "russian federation", "россия"),
+    ("ukraine", "ukrainian", "kyiv", "kiev", "украина"),
+    ("biography", "bio", "profile", "background", "биография"),
+    ("dates", "date", "when exactly"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Synonyms:
+    """Phrases (as key tuples) mapped to their group's concept term, longest phrases tried first."""
+
+    phrases: dict[tuple[str, ...], str]
+    longest: int
+
+
+def _compile_synonyms(groups: Iterable[Sequence[str]]) -> _Synonyms:
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def root(x: tuple[str, ...]) -> tuple[str, ...]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    members: list[tuple[str, ...]] = []
+    for group in groups:
+        keys = [k for k in (tuple(term_key(w) for w in normalise(str(t)).split()) for t in group) if k]
+        for key in keys:
+            members.append(key)
+            parent[root(key)] = root(keys[0])
+    by_root: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for key in members:
+        by_root[root(key)].append(key)
+    phrases: dict[tuple[str, ...], str] = {}
+    for group_keys in by_root.values():
+        canonical = sorted(group_keys, key=lambda k: (len(k), k))[0]  # the shortest member names the concept
+        concept = "~" + "_".join(canonical)
+        for member in group_keys:
+            phrases[member] = concept
+    return _Synonyms(phrases, max((len(k) for k in phrases), default=1))
+
+
+_STOP_KEYS = frozenset(term_key(w) for word in _STOP_WORDS for w in normalise(word).split())
+_QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
+_LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")}
+
+
+def _keys(text: str) -> list[str]:
+    words = normalise(text).split()
+    return [term_key(_RUSSIAN_QUESTION_WORDS.get(w, w)) for w in words]
+
+
+def _apply_synonyms(keys: Sequence[str], synonyms: _Synonyms) -> list[tuple[str, int, int]]:
+    """Terms with the span of keys each covers; synonym phrases become their concept."""
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(keys):
+        for n in range(min(synonyms.longest, len(keys) - i), 0, -1):
+            concept = synonyms.phrases.get(tuple(keys[i : i + n]))
+            if concept is not None:
+                out.append((concept, i, i + n))
+                i += n
+                break
+        else:
+            out.append((keys[i], i, i + 1))
+            i += 1
+    return out
+
+
+def _content(terms: Iterable[tuple[str, int, int]]) -> list[str]:
+    return [t for t, _, _ in terms if t not in _STOP_KEYS]
+
+
+def terms(text: str, synonyms: _Synonyms) -> list[str]:
+    """The content terms of a text: keys and synonym concepts, stop words dropped."""
+    return _content(_apply_synonyms(_keys(text), synonyms))
+
+
+# ---- the index ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,28 +241,460 @@ class Scored:
     score: float
 
 
+@dataclass(slots=True)
+class _Document:
+    id: str
+    type: str
+    title: str
+    phrasings: list[dict[str, None]]  # term sets (insertion-ordered) of the texts that state the entry
+
+
+@dataclass(slots=True)
+class Index:
+    """Inverted index over one catalogue's entries: term → document → best field weight."""
+
+    synonyms: _Synonyms
+    documents: list[_Document] = field(default_factory=list)
+    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    spread: dict[str, float] = field(default_factory=dict)  # term → sum of its field weights over entries
+    vocabulary: dict[int, list[str]] = field(default_factory=dict)  # known raw keys by length, most frequent first
+    known: set[str] = field(default_factory=set)
+    unknown_weight: float = 1.0
+
+    def add(self, doc_id: str, type_: str, title: str, fields: Iterable[tuple[str, float, bool]]) -> None:
+        """Index one entry: (text, weight, is_phrasing) per field."""
+        n = len(self.documents)
+        doc = _Document(doc_id, type_, title, [])
+        for text, weight, is_phrasing in fields:
+            keys = _keys(text)
+            self.known.update(keys)
+            found = _content(_apply_synonyms(keys, self.synonyms))
+            if is_phrasing and found:
+                doc.phrasings.append(dict.fromkeys(found))
+            for term in found:
+                posting = self.postings.setdefault(term, {})
+                if posting.get(n, 0.0) < weight:
+                    posting[n] = weight
+        self.documents.append(doc)
+
+    def finish(self) -> Index:
+        total = max(len(self.documents), 1)
+        # Field-weighted document frequency: a word every answer mentions in passing is still
+        # telling when only a few questions are about it.
+        self.spread = {t: sum(p.values()) for t, p in self.postings.items()}
+        self.idf = {t: _idf(self.spread[t], total) for t in self.postings}
+        # An unseen word weighs as much as a word found in one entry in four: enough to sink an
+        # off-topic query, not so much that one stray word sinks a good one.
+        self.unknown_weight = _idf(max(1, total // 4), total)
+        frequency = defaultdict(int)
+        for t, p in self.postings.items():
+            frequency[t] = len(p)
+        self.known.update(k for phrase in self.synonyms.phrases for k in phrase)
+        self.known -= _STOP_KEYS
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for key in sorted(self.known, key=lambda k: (-frequency.get(k, 0), k)):
+            if not key.isdigit():
+                by_length[len(key)].append(key)
+        self.vocabulary = dict(by_length)
+        return self
+
+    def weight(self, term: str) -> float:
+        base = self.idf.get(term, self.unknown_weight)
+        return base * QUESTION_WORD_WEIGHT if term in _LIGHT else base
+
+
+def _idf(df: float, total: int) -> float:
+    return 0.5 + math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def _correct(key: str, index: Index) -> tuple[str, float]:
+    """A word the catalogue does not know, corrected to the nearest known word (with a confidence)."""
+    if key in index.known or key.isdigit() or len(key) < 5:
+        return key, 1.0
+    allowed = 1 if len(key) < 8 else 2
+    best: tuple[int, str] | None = None
+    for length in range(len(key) - allowed, len(key) + allowed + 1):
+        found = process.extractOne(key, index.vocabulary.get(length, ()), scorer=Levenshtein.distance, score_cutoff=allowed)
+        if found is not None and (best is None or found[1] < best[0]):
+            best = (int(found[1]), found[0])
+    if best is not None:
+        return best[1], 0.9 if best[0] == 1 else 0.75
+    # An inflected form (Алексеевым, Кириллова): a known word of five letters or more plus a short ending.
+    for cut in range(1, 4):
+        stem = key[:-cut]
+        if len(stem) >= 5 and stem in index.known:
+            return stem, 0.85
+    return key, 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    term: str
+    weight: float
+    confidence: float
+    words: tuple[str, ...]  # the keys it came from, for highlighting
+
+
+def query_terms(query: str, index: Index) -> list[QueryTerm]:
+    """The query as weighted terms: corrected, synonym-folded, stop words dropped, at most MAX_QUERY_TERMS."""
+    corrected = [_correct(k, index) for k in _keys(query[:MAX_QUERY_CHARS])]
+    keys = [k for k, _ in corrected]
+    out: dict[str, QueryTerm] = {}
+    for term, start, end in _apply_synonyms(keys, index.synonyms):
+        if term in _STOP_KEYS or term in out:
+            continue
+        confidence = min(c for _, c in corrected[start:end])
+        out[term] = QueryTerm(term, index.weight(term), confidence, tuple(keys[start:end]))
+        if len(out) >= MAX_QUERY_TERMS:
+            break
+    return list(out.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a document ranks where it does."""
+
+    doc: int
+    coverage: float  # share of the query's weight its fields explain, 0..1
+    phrase: float  # best weighted overlap (F2) with one phrasing, 0..1
+    score: float  # 0..100
+
+
+COVERAGE_SHARE = 0.6
+RERANK = 40
+
+
+def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
+    """Documents by evidence, best first, ties by id; documents matching nothing are left out."""
+    qterms = query_terms(query, index)
+    total = sum(t.weight for t in qterms)
+    if total <= 0:
+        return []
+    # Candidates come from the telling terms; question words, in a large share of entries and
+    # light anyway, are added only to the shortlist's evidence unless the shortlist is short.
+    keep = max(RERANK, limit or 0)
+    heavy = [t for t in qterms if t.term not in _LIGHT]
+    explained: dict[int, float] = defaultdict(float)
+    _explain(heavy, index, explained)
+    light = [t for t in qterms if t.term in _LIGHT]
+    if len(explained) < keep:
+        _explain(light, index, explained)
+        light = []
+    docs = index.documents
+    shortlist = heapq.nlargest(keep, explained.items(), key=itemgetter(1))
+    out = []
+    for doc, weight in shortlist:
+        for t in light:
+            w = index.postings.get(t.term, {}).get(doc, 0.0)
+            weight += t.weight * t.confidence * (w + (1 - w) * w / index.spread.get(t.term, 1.0))
+        coverage = weight / total
+        phrase = max((_overlap(qterms, p, index) for p in docs[doc].phrasings), default=0.0)
+        score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * phrase)
+        out.append(Evidence(doc, coverage, phrase, score))
+    out.sort(key=lambda e: (-e.score, docs[e.doc].id))
+    return out[:limit] if limit else out
+
+
+def _explain(qterms: Iterable[QueryTerm], index: Index, explained: dict[int, float]) -> None:
+    """Add each entry's share of the terms' weight: the term's weight times the best field it is in."""
+    for t in qterms:
+        factor, spread = t.weight * t.confidence, index.spread.get(t.term, 1.0)
+        for doc, w in index.postings.get(t.term, {}).items():
+            # A weak field counts for more when the word points to this entry alone ('Volokolamskoye'
+            # in one answer), and for nothing more when every entry has it.
+            explained[doc] += factor * (w + (1 - w) * w / spread)
+
+
+def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Index) -> float:
+    """Weighted F2 of query against phrasing: recall counts four times as much as precision,
+    since a query is usually shorter than the phrasing it means."""
+    shared = sum(t.weight * t.confidence for t in qterms if t.term in phrasing)
+    if not shared:
+        return 0.0
+    recall = shared / sum(t.weight for t in qterms)
+    precision = shared / sum(index.weight(t) for t in phrasing)
+    return 5 * precision * recall / (4 * precision + recall)
+
+
+# ---- questions -----------------------------------------------------------------------------------
+
+QUESTION_THRESHOLD = 50.0
+QUESTION_MARGIN = 2.0
+QUESTION_SURE = 80.0  # above this the margin rule no longer applies
+
+# How much each field says about a question.
+W_QUESTION, W_ALSO, W_TAG, W_PERSON, W_ENTRY, W_ANSWER = 1.0, 1.0, 0.8, 0.7, 0.5, 0.35
+
+
+def _question_fields(catalogue: Catalogue, question: Question) -> Iterator[tuple[str, float, bool]]:
+    yield question.question, W_QUESTION, True
+    for also in question.also:
+        yield also, W_ALSO, True
+    for tag in question.tags:
+        yield tag, W_TAG, False
+    for ref in question.related:
+        person = catalogue.people.get(ref)
+        if person is not None:
+            for name in person.names:
+                yield name, W_PERSON, False
+        entry = catalogue.incidents.get(ref) or catalogue.events.get(ref)
+        if entry is not None:
+            yield entry.title, W_ENTRY, False
+    yield question.answer, W_ANSWER, False
+
+
+def _synonyms_of(catalogue: Catalogue) -> _Synonyms:
+    return _compile_synonyms((*DEFAULT_SYNONYMS, *catalogue.synonyms))
+
+
+def build_question_index(catalogue: Catalogue) -> Index:
+    """The ranking structures for `ask`: built once per catalogue per process."""
+    index = Index(_synonyms_of(catalogue))
+    for q in catalogue.questions.values():
+        index.add(q.id, "question", q.question, _question_fields(catalogue, q))
+    return index.finish()
+
+
+_CACHE: dict[tuple[str, int], tuple[Catalogue, Index]] = {}
+
+
+def _cached(kind: str, catalogue: Catalogue, build: Callable[[Catalogue], Index]) -> Index:
+    key = (kind, id(catalogue))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is catalogue:
+        return hit[1]
+    index = build(catalogue)
+    if len(_CACHE) >= 8:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (catalogue, index)  # the catalogue is kept alive so its id is not reused
+    return index
+
+
+def question_index(catalogue: Catalogue) -> Index:
+    return _cached("questions", catalogue, build_question_index)
+
+
+def rank_questions(query: str, catalogue: Catalogue, limit: int | None = None) -> list[Scored]:
+    """The questions the query matches at all, best first, ties by id."""
+    index = question_index(catalogue)
+    return [Scored(index.documents[e.doc].id, round(e.score, 1)) for e in rank(query, index, limit)]
+
+
+def confident_question(ranked: Sequence[Scored]) -> Scored | None:
+    """The top question when it is good enough and, unless it is very good, clearly ahead."""
+    if not ranked or ranked[0].score < QUESTION_THRESHOLD:
+        return None
+    if ranked[0].score < QUESTION_SURE and len(ranked) > 1 and ranked[0].score - ranked[1].score < QUESTION_MARGIN:
+        return None
+    return ranked[0]
+
+
+# ---- search across the catalogue -----------------------------------------------------------------
+
+SEARCH_THRESHOLD = 20.0
+
+
+def _person_fields(person: Person) -> Iterator[tuple[str, float, bool]]:
+    for name in person.names:
+        yield name, 1.0, True
+    for pos in person.positions:
+        yield f"{pos.title} {pos.organisation}", 0.7, False
+    for tag in person.tags:
+        yield tag, 0.6, False
+    if person.birthplace:
+        yield person.birthplace, 0.5, False
+    if person.summary:
+        yield person.summary, 0.4, False
+
+
+def _incident_fields(catalogue: Catalogue, incident: Incident) -> Iterator[tuple[str, float, bool]]:
+    yield incident.title, 1.0, True
+    for p in incident.people:
+        if p.person in catalogue.people:
+            for name in catalogue.people[p.person].names:
+                yield name, 0.8, False
+    yield incident.place, 0.8, False
+    yield incident.kind, 0.7, False
+    for tag in incident.tags:
+        yield tag, 0.6, False
+    if incident.attribution:
+        yield " ".join(x for x in (incident.attribution.by, incident.attribution.note) if x), 0.4, False
+    if incident.summary:
+        yield incident.summary, 0.4, False
+
+
+def _event_fields(catalogue: Catalogue, event: Event) -> Iterator[tuple[str, float, bool]]:
+    yield event.title, 1.0, True
+    for pid in event.people:
+        if pid in catalogue.people:
+            for name in catalogue.people[pid].names:
+                yield name, 0.8, False
+    if event.kind:
+        yield event.kind, 0.6, False
+    for tag in event.tags:
+        yield tag, 0.6, False
+    if event.summary:
+        yield event.summary, 0.4, False
+
+
+def build_search_index(catalogue: Catalogue) -> Index:
+    """One index over questions, incidents, events and people, for `faq search`."""
+    index = Index(_synonyms_of(catalogue))
+    for q in catalogue.questions.values():
+        fields = [(q.question, 1.0, True), *((a, 0.9, True) for a in q.also), *((t, 0.7, False) for t in q.tags)]
+        index.add(q.id, "question", q.question, [*fields, (q.answer, 0.4, False)])
+    for i in catalogue.incidents.values():
+        index.add(i.id, "incident", i.title, _incident_fields(catalogue, i))
+    for e in catalogue.events.values():
+        index.add(e.id, "event", e.title, _event_fields(catalogue, e))
+    for p in catalogue.people.values():
+        index.add(p.id, "person", p.name, _person_fields(p))
+    return index.finish()
+
+
+def search_index(catalogue: Catalogue) -> Index:
+    return _cached("search", catalogue, build_search_index)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    type: str
+    id: str
+    title: str
+    score: float
+
+
+def search(query: str, catalogue: Catalogue, kind: str | None = None, limit: int = 10) -> list[Hit]:
+    """Entries of every kind (or one) ranked by how well they match, best first; weak matches left out."""
+    index = search_index(catalogue)
+    hits = []
+    for e in rank(query, index):
+        doc = index.documents[e.doc]
+        if e.score >= SEARCH_THRESHOLD and (kind is None or doc.type == kind):
+            hits.append(Hit(doc.type, doc.id, doc.title, round(e.score, 1)))
+    return hits[: max(limit, 0)]
+
+
+# ---- snippets ------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+_MARKUP = re.compile(r"[*_`#>]+|^\s*[-+]\s+", re.MULTILINE)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A short, single-line, control-free excerpt and the [start, end) spans of the words that matched."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    matched: int = 0  # how many different query terms the whole text matched
+
+
+def matching_terms(query: str, catalogue: Catalogue) -> frozenset[str]:
+    """The terms a query stands for in the search index, for highlighting."""
+    return frozenset(t.term for t in query_terms(query, search_index(catalogue)))
+
+
+def snippet(text: str, wanted: frozenset[str], synonyms: _Synonyms | None = None, width: int = 100) -> Snippet:
+    """The part of `text` around its first matching word, with every matching word's span."""
+    clean = " ".join(_UNSAFE.sub(" ", _MARKUP.sub("", text)).split())
+    words = [(m.start(), m.end(), [term_key(w) for w in normalise(m.group()).split()]) for m in _WORD.finditer(clean)]
+    flat: list[tuple[str, int]] = [(k, n) for n, (_, _, keys) in enumerate(words) for k in keys]
+    spans: list[tuple[int, int]] = []
+    matched: set[str] = set()
+    for term, start, end in _apply_synonyms([k for k, _ in flat], synonyms or _Synonyms({}, 1)):
+        if term in wanted and term not in _STOP_KEYS:
+            matched.add(term)
+            first, last = words[flat[start][1]], words[flat[end - 1][1]]
+            if not spans or first[0] >= spans[-1][1]:
+                spans.append((first[0], last[1]))
+    if len(clean) <= width:
+        return Snippet(clean, tuple(spans), len(matched))
+    begin = max(0, spans[0][0] - width // 3) if spans else 0
+    if begin:
+        space = clean.find(" ", begin)
+        begin = space + 1 if 0 <= space < (spans[0][0] if spans else len(clean)) else begin
+    end = min(len(clean), begin + width)
+    if end < len(clean):
+        space = clean.rfind(" ", begin, end)
+        end = space if space > begin else end
+    prefix, suffix = ("… " if begin else ""), (" …" if end < len(clean) else "")
+    shift = len(prefix) - begin
+    kept = tuple((s + shift, e + shift) for s, e in spans if s >= begin and e <= end)
+    return Snippet(prefix + clean[begin:end] + suffix, kept, len(matched))
+
+
+def entry_texts(catalogue: Catalogue, type_: str, entry_id: str) -> list[str]:
+    """The texts a hit's snippet may come from, most telling first."""
+    if type_ == "question":
+        q = catalogue.questions[entry_id]
+        return [q.question, *q.also, q.answer]
+    if type_ == "incident":
+        i = catalogue.incidents[entry_id]
+        return [i.title, i.place, i.summary or ""]
+    if type_ == "event":
+        e = catalogue.events[entry_id]
+        return [e.title, e.summary or ""]
+    p = catalogue.people[entry_id]
+    return [p.name, ", ".join(p.names[1:]), *(f"{x.title}, {x.organisation}" for x in p.positions), p.summary or ""]
+
+
+def best_snippet(catalogue: Catalogue, hit: Hit, wanted: frozenset[str]) -> Snippet:
+    """The first of an entry's texts to match the most query terms (the title when none match)."""
+    synonyms = search_index(catalogue).synonyms
+    best: Snippet | None = None
+    for text in entry_texts(catalogue, hit.type, hit.id):
+        if not text:
+            continue
+        found = snippet(text, wanted, synonyms)
+        if best is None or found.matched > best.matched:
+            best = found
+    return best or Snippet(" ".join(_UNSAFE.sub(" ", hit.title).split()), ())
+
+
+# ---- people and incidents ------------------------------------------------------------------------
+
 PERSON_THRESHOLD = 80.0
 PERSON_MARGIN = 4.0
+# A query that is one word of a longer name (a surname, a first name) scores just under a full name,
+# so 'kirillov' prefers Igor Kirillov (alias 'Kirillov') to "Kirillov's assistant".
+_PART_OF_NAME = 4.0
 
 
 def _person_names(person: Person) -> list[str]:
-    names = [normalise(n) for n in person.names]
+    names = [name_key(n) for n in person.names]
     return [n for n in names if n]
 
 
+_RANKS = frozenset(
+    name_key(w) for w in _words("general lieutenant lt gen colonel col major maj mr mrs ms dr president envoy генерал")
+)
+
+
+def _without_ranks(key: str) -> str:
+    """'general kirillov' → 'kirillov' (a name made only of such words is kept whole)."""
+    words = [w for w in key.split() if w not in _RANKS]
+    return " ".join(words) if words else key
+
+
 def score_person(query: str, person: Person) -> float:
-    """How well `query` names the person: whole names, or a single surname/alias word."""
-    q = normalise(query)
+    """How well `query` names the person: whole names in any spelling, or one word of a name."""
+    q = _without_ranks(name_key(query[:MAX_QUERY_CHARS]))
     if not q:
         return 0.0
+    qwords = q.split()
     best = 0.0
     for name in _person_names(person):
         if q == name:
             return 100.0
         best = max(best, fuzz.ratio(q, name), fuzz.token_sort_ratio(q, name))
         words = name.split()
-        if len(q.split()) == 1 and words:
-            best = max(best, max(fuzz.ratio(q, w) for w in words) - (0 if q in words else 2))
+        if len(qwords) == 1 and len(words) > 1:
+            best = max(best, max(fuzz.ratio(q, w) for w in words) - _PART_OF_NAME)
+        elif len(qwords) > 1 and set(qwords) < set(words):
+            best = max(best, 100.0 - _PART_OF_NAME)
     return float(best)
 
 
@@ -73,43 +713,22 @@ def confident(ranked: list[Scored], threshold: float, margin: float) -> Scored |
     return ranked[0]
 
 
-QUESTION_THRESHOLD = 62.0
-QUESTION_MARGIN = 0.0
-
-
-def _question_texts(catalogue: Catalogue) -> Iterable[tuple[str, str, float]]:
-    for q in catalogue.questions.values():
-        yield q.id, normalise(q.question), 1.0
-        for also in q.also:
-            yield q.id, normalise(also), 1.0
-        for tag in q.tags:
-            yield q.id, normalise(tag), 0.8
-
-
-def rank_questions(query: str, catalogue: Catalogue) -> list[Scored]:
-    """Questions by how well they answer the query, best first, ties by id."""
-    q = normalise(query)
-    best: dict[str, float] = dict.fromkeys(catalogue.questions, 0.0)
-    if q:
-        texts = list(_question_texts(catalogue))
-        choices = [t for _, t, _ in texts]
-        scores = [fuzz.token_set_ratio(q, choice) for choice in choices]
-        for (qid, _, weight), score in zip(texts, scores, strict=True):
-            best[qid] = max(best[qid], float(score) * weight)
-    return sorted((Scored(i, s) for i, s in best.items()), key=lambda s: (-s.score, s.id))
-
-
 INCIDENT_THRESHOLD = 60.0
 INCIDENT_MARGIN = 3.0
 
 
 def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
     """Incidents by how well the query names them: title, place, kind, people's names."""
-    q = normalise(query)
+    q = name_key(query[:MAX_QUERY_CHARS])
     scored: list[Scored] = []
     for incident in catalogue.incidents.values():
         names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
         fields = [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]
-        score = max((fuzz.token_set_ratio(q, normalise(f)) for f in fields), default=0.0) if q else 0.0
+        score = max((fuzz.token_set_ratio(q, name_key(f)) for f in fields), default=0.0) if q else 0.0
         scored.append(Scored(incident.id, float(score)))
     return sorted(scored, key=lambda s: (-s.score, s.id))
+
+
+def printable(text: str) -> str:
+    """The text with lone surrogates (undecodable bytes from argv) replaced, so it can be echoed as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)

@@ -137,3 +137,18 @@ def stats(result: st.Stats) -> dict[str, Any]:
         "incidents_per_kind": [{"kind": k, "count": n} for k, n in result.per_kind],
         "verification": [{"level": c.level, "count": c.total, **c.sections} for c in result.verification],
     }
+
+
+def search(result: q.SearchResult) -> list[dict[str, Any]]:
+    """`faq search --json`: the hits, best first, each with its snippet and the spans of matched words."""
+    return [
+        {
+            "type": h.type,
+            "id": h.id,
+            "title": h.title,
+            "score": h.score,
+            "snippet": h.snippet,
+            "highlights": [list(span) for span in h.highlights],
+        }
+        for h in result.hits
+    ]

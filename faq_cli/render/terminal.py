@@ -679,3 +679,36 @@ def written(paths: Sequence[object], directory: str) -> RenderableType:
     for command in (f"faq --data {where} validate", f"faq --data {where} ask what happened at the depot"):
         rows.append(Text.assemble("  ", text(command, "command")))
     return Group(*rows)
+
+
+_SEARCH_COMMAND = {"question": "faq ask", "incident": "faq incident", "person": "faq profile"}
+
+
+def _highlighted(snippet: str, spans: Sequence[tuple[int, int]], style: str = "") -> Text:
+    """The snippet as inert text with its matched words styled by range (never via markup)."""
+    shown = Text(one_line(snippet), style=style)
+    if shown.plain == snippet:  # spans index the snippet; only style them when nothing was escaped
+        for start, end in spans:
+            shown.stylize("hit", start, end)
+    return shown
+
+
+def search_hits(result: q.SearchResult) -> RenderableType:
+    """`faq search`: score, kind, then the title, the snippet (when it says more) and the command to see it."""
+    if not result.hits:
+        return Text("no matches")
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="score", no_wrap=True)
+    table.add_column(style="kind", no_wrap=True)
+    table.add_column(ratio=1)
+    for n, hit in enumerate(result.hits):
+        if hit.snippet == hit.title:
+            lines = [_highlighted(hit.title, hit.highlights, "name")]
+        else:
+            lines = [text(hit.title, "name"), _highlighted(hit.snippet, hit.highlights)]
+        command = f"{_SEARCH_COMMAND[hit.type]} {hit.id}" if hit.type in _SEARCH_COMMAND else hit.id
+        lines.append(Text(one_line(command), style="hint"))
+        if n:
+            table.add_row("", "", "")
+        table.add_row(f"{hit.score:.0f}", hit.type, Group(*lines))
+    return table
