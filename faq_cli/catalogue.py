@@ -192,8 +192,18 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = ()) -> m.Catalogue:
-    """Merge validated files into one catalogue, or raise with every problem found."""
+def build_entry(section: str, fields: dict[str, Any]) -> m.Entry:
+    """One validated entry of `section` as its model object (the index builds entries file by file)."""
+    entry: m.Entry = _build(_ENTRY_TYPES[section], fields)
+    return entry
+
+
+def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = (), *, entries: bool = True) -> m.Catalogue:
+    """Merge validated files into one catalogue, or raise with every problem found.
+
+    With `entries=False` only the cross-file checks run and the sections stay empty:
+    the index checks the catalogue from each file's ids and references alone.
+    """
     merge = _Merge()
     merge.problems.extend(extra)
     for file in files:
@@ -205,7 +215,7 @@ def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = ()
         info=m.CatalogueInfo(**merge.info),
         synonyms=tuple(merge.synonyms),
     )
-    for section, cls in _ENTRY_TYPES.items():
+    for section, cls in _ENTRY_TYPES.items() if entries else ():
         target: dict[str, Any] = getattr(catalogue, section)
         for _path, entry in merge.entries[section]:
             target[str(entry["id"])] = _build(cls, entry)

@@ -127,11 +127,13 @@ def _fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 def _catalogue() -> Catalogue:
     """The active catalogue, or exit 2 with the first problem and a count of the rest."""
-    from faq_cli.catalogue import active_paths, load_catalogue
+    from faq_cli import index
     from faq_cli.errors import CatalogueError
+    from faq_cli.files import active_paths
+    from faq_cli.render.progress import index_progress
 
     try:
-        return load_catalogue(active_paths(State.data))
+        return index.load(active_paths(State.data), progress=index_progress())
     except CatalogueError as exc:
         import shlex
 

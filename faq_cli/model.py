@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
 OUTCOMES = ("killed", "wounded", "unharmed", "unknown")
@@ -254,17 +255,44 @@ class CatalogueInfo:
 Entry = Source | Person | Incident | Event | Question
 
 
+class CatalogueIndex(Protocol):
+    """Lookups a compiled index answers without reading every entry (see `faq_cli/index.py`).
+
+    Each returns a superset of what the caller wants, in file order: the query
+    functions still apply their own filters, so answers never depend on the index.
+    """
+
+    def dated(
+        self, section: str, years: tuple[int, ...], since: PartialDate | None, until: PartialDate | None, person: str | None
+    ) -> list[Incident] | list[Event]:
+        """Incidents or events whose span may meet the date filters and that may involve `person`."""
+        ...
+
+    def citing(self, ids: Collection[str]) -> list[Question]:
+        """Questions whose `related` list may name one of `ids`."""
+        ...
+
+    def candidates(self, section: str, text: str) -> Mapping[str, Entry] | None:
+        """The entries of `section` most likely to match `text`; None when the section is small enough to rank whole."""
+        ...
+
+
 @dataclass(slots=True)
 class Catalogue:
-    """A whole, validated catalogue: every section in file order, references resolved."""
+    """A whole, validated catalogue: every section in file order, references resolved.
+
+    The sections are plain dicts when loaded from YAML, and mappings that read
+    entries on demand when served from the index (which then sets `index`).
+    """
 
     info: CatalogueInfo = field(default_factory=CatalogueInfo)
     synonyms: tuple[tuple[str, ...], ...] = ()
-    sources: dict[str, Source] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-    incidents: dict[str, Incident] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    questions: dict[str, Question] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    people: Mapping[str, Person] = field(default_factory=dict)
+    incidents: Mapping[str, Incident] = field(default_factory=dict)
+    events: Mapping[str, Event] = field(default_factory=dict)
+    questions: Mapping[str, Question] = field(default_factory=dict)
+    index: CatalogueIndex | None = None
 
     def section_of(self, entry_id: str) -> str | None:
         """The section holding an id, for `related` lists (people first)."""
@@ -275,5 +303,5 @@ class Catalogue:
 
     def lookup(self, entry_id: str) -> Entry | None:
         section = self.section_of(entry_id)
-        entries: dict[str, Entry] = getattr(self, section) if section else {}
+        entries: Mapping[str, Entry] = getattr(self, section) if section else {}
         return entries.get(entry_id)

@@ -1,0 +1,911 @@
+"""The compiled index of a catalogue: build, store, load, invalidate.
+
+The YAML files stay the single source of truth; the index is a disposable
+SQLite file in the user cache directory, one per set of catalogue paths. Each
+call stats the catalogue's files; a file whose size, mtime or inode changed is
+hashed, and only a file whose content changed is parsed again. A fresh index
+is served without importing the YAML parser: entries are read on demand, and
+`Store` answers the common lookups (by date, by person, by related id, text
+candidates) with indexed queries, so a warm call on 200,000 incidents reads
+only the entries it shows.
+
+A new or changed index is written to a temporary file and renamed into place,
+so no reader ever sees it half-written. Anything wrong with the cache — a
+corrupt, truncated or foreign file, a read-only or missing directory, a full
+disk — only costs speed: the index is then rebuilt, or built in memory for
+this call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, Sequence, ValuesView
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faq_cli import model as m
+from faq_cli.errors import CatalogueError, Problem
+from faq_cli.files import catalogue_files
+
+if TYPE_CHECKING:
+    from faq_cli.catalogue import FileSections
+
+FORMAT = "faq-cli index 1"
+ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
+APP_NAME = "faq-cli"
+# A file modified this recently may change again within the same mtime tick, so
+# its stat is not trusted on the next call (git's "racily clean" problem).
+RACY_NS = 2_000_000_000
+# Sections up to this size are ranked whole; above it, text candidates come from full-text search.
+RANK_WHOLE = 400
+CANDIDATES = 200
+STALE_TEMP_SECONDS = 3600
+
+Progress = Callable[[int, int], None]
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, mode
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    path TEXT PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER, mode INTEGER,
+    digest TEXT, problems TEXT NOT NULL, skeleton TEXT NOT NULL
+);
+CREATE TABLE entries(
+    file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
+    start INTEGER, stop INTEGER, data TEXT NOT NULL
+);
+CREATE INDEX entries_by_id ON entries(section, id);
+CREATE INDEX entries_by_start ON entries(section, start);
+CREATE INDEX entries_by_file ON entries(file);
+CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL);
+CREATE INDEX links_by_ref ON links(kind, ref);
+CREATE INDEX links_by_entry ON links(entry);
+CREATE VIRTUAL TABLE people_text USING fts5(body, tokenize='trigram');
+CREATE VIRTUAL TABLE question_text USING fts5(body, tokenize='trigram');
+CREATE VIRTUAL TABLE incident_text USING fts5(body);
+"""
+_TEXT_TABLES = {"people": "people_text", "questions": "question_text", "incidents": "incident_text"}
+
+
+# ---- where the index lives ------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """`FAQ_CLI_CACHE_DIR`, else the user cache directory (XDG on Linux, computed without importing platformdirs)."""
+    override = os.environ.get(ENV_CACHE_DIR, "").strip()
+    if override:
+        return Path(override)
+    if sys.platform.startswith("linux"):
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # as platformdirs does
+        return base / APP_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def index_path(paths: Sequence[str]) -> Path:
+    """One index file per set of catalogue paths, as given and as absolute paths."""
+    key = json.dumps([list(paths), [os.path.abspath(p) for p in paths]])
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return cache_dir() / f"catalogue-{digest}.sqlite"
+
+
+# ---- the entry point --------------------------------------------------------------------------------
+
+
+def load(paths: Sequence[str], progress: Progress | None = None) -> m.Catalogue:
+    """The catalogue under `paths`, served from its index; raises CatalogueError when it is invalid."""
+    files, extra = catalogue_files(paths)
+    names = [str(f) for f in files]
+    state = _state(paths, names, progress)
+    problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
+    if problems:
+        raise CatalogueError(problems)
+    return state.catalogue(paths)
+
+
+def check(paths: Sequence[str], progress: Progress | None = None) -> tuple[list[Problem], int]:
+    """Every problem of the catalogue under `paths` and its number of files, from the index (for `faq validate`)."""
+    files, extra = catalogue_files(paths)
+    state = _state(paths, [str(f) for f in files], progress)
+    return sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column)), len(files)
+
+
+def _state(paths: Sequence[str], names: list[str], progress: Progress | None) -> _Index:
+    """The index for `names`: the cached one when fresh, else updated or rebuilt."""
+    stamps = {name: _stamp(name) for name in names}
+    try:
+        target: Path | None = index_path(paths)
+    except (OSError, RuntimeError, ValueError):  # no home directory, unencodable path…
+        target = None
+    old = _open_cached(target) if target is not None else None
+    plan = _Plan(names, [], [], {})
+    if old is not None:
+        try:
+            plan = _plan(old, names, stamps)
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            old, plan = None, _Plan(names, [], [], {})
+    if old is not None and plan.fresh:
+        if plan.touched and target is not None:
+            _record_touched(target, plan.touched)
+        return old
+    return _build(target, old, plan, stamps, progress)
+
+
+# ---- an opened index --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Index:
+    """An opened, consistent index: its connection and the catalogue-wide facts read at open."""
+
+    db: sqlite3.Connection
+    problems: list[Problem]
+    info: m.CatalogueInfo
+    synonyms: tuple[tuple[str, ...], ...]
+    files: dict[str, sqlite3.Row] = field(default_factory=dict)
+
+    def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
+        store = Store(self.db, paths, self.synonyms)
+        return m.Catalogue(
+            info=self.info,
+            synonyms=self.synonyms,
+            sources=Section(store, "sources"),
+            people=Section(store, "people"),
+            incidents=Section(store, "incidents"),
+            events=Section(store, "events"),
+            questions=Section(store, "questions"),
+            index=store,
+        )
+
+
+def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        from urllib.parse import quote
+
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _open_cached(target: Path) -> _Index | None:
+    """The index at `target` when it exists, is ours and is whole; None otherwise (never raises)."""
+    try:
+        size = os.stat(target).st_size
+    except (OSError, ValueError):
+        return None
+    db: sqlite3.Connection | None = None
+    try:
+        db = _connect(target, readonly=True)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT:
+            raise ValueError("foreign index")
+        pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+        if pages != size:  # truncated, or appended to
+            raise ValueError("index size does not match its pages")
+        return _read_index(db, meta)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        if db is not None:
+            db.close()
+        return None
+
+
+def _read_index(db: sqlite3.Connection, meta: dict[str, str]) -> _Index:
+    problems = [Problem(*p) for p in json.loads(meta["problems"])]
+    info = _decode(meta["info"])
+    if not isinstance(info, m.CatalogueInfo):
+        raise ValueError("no catalogue info")
+    synonyms = tuple(tuple(str(t) for t in group) for group in json.loads(meta["synonyms"]))
+    files = {row["path"]: row for row in db.execute("SELECT path, ord, size, mtime_ns, inode, mode, digest FROM files")}
+    return _Index(db, problems, info, synonyms, files)
+
+
+# ---- what changed -----------------------------------------------------------------------------------
+
+
+def _stamp(name: str) -> Stamp | None:
+    """What a file looks like from outside; None when it cannot be stat'ed or is not a regular file."""
+    try:
+        st = os.stat(name)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(st.st_mode) is False:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode)
+
+
+def _digest(name: str) -> str | None:
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """How the files differ from the index: `changed` files must be parsed again."""
+
+    changed: list[str]
+    removed: list[str]
+    touched: list[tuple[str, Stamp]]
+    digests: dict[str, str]
+    fresh: bool = False
+
+
+def _plan(index: _Index, names: list[str], stamps: dict[str, Stamp | None]) -> _Plan:
+    stored = index.files
+    order_same = [r["path"] for r in sorted(stored.values(), key=lambda r: r["ord"])] == names
+    changed: list[str] = []
+    touched: list[tuple[str, Stamp]] = []
+    digests: dict[str, str] = {}
+    for name in names:
+        row = stored.get(name)
+        stamp = stamps[name]
+        if row is None or stamp is None or row["digest"] is None:
+            changed.append(name)
+        elif (row["size"], row["mtime_ns"], row["inode"], row["mode"]) != stamp:
+            digest = _digest(name)
+            if digest is not None and digest == row["digest"]:
+                touched.append((name, stamp))
+            else:
+                changed.append(name)
+                if digest is not None:
+                    digests[name] = digest
+    removed = [name for name in stored if name not in stamps]
+    fresh = not changed and not removed and order_same
+    return _Plan(changed, removed, touched, digests, fresh)
+
+
+def _trusted(stamp: Stamp | None, now_ns: int) -> Stamp | None:
+    """A stamp worth storing: one taken too close to the file's last change is not trusted."""
+    if stamp is None or now_ns - stamp[1] < RACY_NS:
+        return None
+    return stamp
+
+
+def _record_touched(target: Path, touched: list[tuple[str, Stamp]]) -> None:
+    """Remember the new stat of files whose content did not change (best effort, in one transaction)."""
+    now = time.time_ns()
+    rows = [(*trusted, name) for name, stamp in touched if (trusted := _trusted(stamp, now)) is not None]
+    if not rows:
+        return
+    try:
+        db = _connect(target)
+        try:
+            db.execute("PRAGMA busy_timeout = 200")
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", rows)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError):
+        pass  # a read-only or busy cache: the files are hashed again next time
+
+
+# ---- building -----------------------------------------------------------------------------------------
+
+
+def _build(
+    target: Path | None, old: _Index | None, plan: _Plan, stamps: dict[str, Stamp | None], progress: Progress | None
+) -> _Index:
+    """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails."""
+    temp = _temp_file(target) if target is not None else None
+    if temp is not None:
+        try:
+            db = _connect(temp)
+            _fill(db, old, plan, stamps, progress)
+            _sync(temp)
+            os.replace(temp, target)  # type: ignore[arg-type]
+            return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
+        except (sqlite3.Error, OSError, ValueError):
+            _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
+    db = _connect(":memory:")
+    _fill(db, old, plan, stamps, progress)
+    return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
+
+
+def _temp_file(target: Path) -> Path | None:
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _sweep(target.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        return Path(name)
+    except (OSError, ValueError):
+        return None
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporary files that a killed build left behind."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".catalogue-") and entry.name.endswith(".tmp") and entry.stat().st_mtime < cutoff:
+                _remove(Path(entry.path))
+    except OSError:
+        pass
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fill(
+    db: sqlite3.Connection, old: _Index | None, plan: _Plan, stamps: dict[str, Stamp | None], progress: Progress | None
+) -> None:
+    """Write the whole index into `db`: a copy of `old` with the changed files parsed again, or every file."""
+    db.execute("PRAGMA journal_mode = OFF")  # a temporary file: a crash leaves nothing to recover
+    db.execute("PRAGMA synchronous = OFF")
+    names = list(stamps)
+    if old is not None:
+        old.db.backup(db)
+        gone = [*plan.removed, *plan.changed]
+        todo = plan.changed
+    else:
+        db.executescript(_SCHEMA)
+        gone, todo = [], names
+    db.execute("BEGIN")
+    for name in gone:
+        _forget(db, name)
+    now = time.time_ns()
+    total = len(todo) + 1
+    for done, compiled in enumerate(_compile_all(todo, plan.digests), start=1):
+        _insert(db, compiled, _trusted(stamps[compiled.path], now) if compiled.stable else None)
+        if progress is not None:
+            progress(done, total)
+    for n, name in enumerate(names):
+        db.execute("UPDATE files SET ord = ? WHERE path = ?", (n, name))
+    for name, stamp in plan.touched:
+        trusted = _trusted(stamp, now)
+        if trusted is not None:
+            db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
+    _merge(db, names)
+    db.execute("COMMIT")
+    db.execute("PRAGMA optimize")
+    if progress is not None:
+        progress(total, total)
+
+
+def _forget(db: sqlite3.Connection, name: str) -> None:
+    rowids = [r[0] for r in db.execute("SELECT rowid FROM entries WHERE file = ?", (name,))]
+    for table in _TEXT_TABLES.values():
+        db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM links WHERE entry = ?", ((r,) for r in rowids))
+    db.execute("DELETE FROM entries WHERE file = ?", (name,))
+    db.execute("DELETE FROM files WHERE path = ?", (name,))
+
+
+@dataclass(slots=True)
+class _Compiled:
+    """One file, parsed and validated, as rows for the index (picklable, for worker processes)."""
+
+    path: str
+    digest: str | None
+    stable: bool  # the file did not change while it was read
+    problems: list[tuple[str, int, int, str]]
+    skeleton: str
+    entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
+
+
+def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compiled]:
+    """Parse files, in two processes when there is enough work to be worth it."""
+    if not names:
+        return
+    from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
+
+    work = sum((s.st_size for n in names if (s := _safe_stat(n)) is not None), 0)
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(names) < 4 or work < 4_000_000:
+        for name in names:
+            yield _compile(name)
+        return
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: one process
+        for name in names:
+            yield _compile(name)
+        return
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_compile, names)
+
+
+def _safe_stat(name: str) -> os.stat_result | None:
+    try:
+        return os.stat(name)
+    except (OSError, ValueError):
+        return None
+
+
+def _compile(name: str) -> _Compiled:
+    """Parse and validate one file; keep its problems, its ids and references, and its entries as rows."""
+    from faq_cli.catalogue import build_entry, read_file
+
+    before = _stamp(name)
+    digest = _digest(name)
+    sections = read_file(Path(name))
+    stable = before is not None and digest is not None and _stamp(name) == before
+    problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
+    rows: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]] = []
+    if not sections.problems:
+        for section in m.ENTRY_SECTIONS:
+            for fields in sections.sections.get(section) or ():
+                entry = build_entry(section, fields)
+                start, stop = _span(entry)
+                rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
+    return _Compiled(name, digest, stable, problems, _encode_skeleton(sections), rows)
+
+
+def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
+    size, mtime, inode, mode = stamp or (None, None, None, None)
+    db.execute(
+        "INSERT INTO files VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            compiled.path,
+            size,
+            mtime,
+            inode,
+            mode,
+            compiled.digest if compiled.stable else None,
+            json.dumps(compiled.problems),
+            compiled.skeleton,
+        ),
+    )
+    for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
+        cursor = db.execute(
+            "INSERT INTO entries(file, section, id, pos, start, stop, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (compiled.path, section, entry_id, pos, start, stop, data),
+        )
+        rowid = cursor.lastrowid
+        if links:
+            db.executemany("INSERT INTO links VALUES (?, ?, ?)", ((rowid, kind, ref) for kind, ref in links))
+        if text:
+            db.execute(f"INSERT INTO {_TEXT_TABLES[section]}(rowid, body) VALUES (?, ?)", (rowid, text))
+
+
+def _merge(db: sqlite3.Connection, names: list[str]) -> None:
+    """The cross-file checks (duplicate ids, references) over every file's skeleton; the result goes to `meta`."""
+    from faq_cli.catalogue import FileSections, build_catalogue
+
+    files = []
+    for name in names:
+        row = db.execute("SELECT problems, skeleton FROM files WHERE path = ?", (name,)).fetchone()
+        problems = [Problem(*p) for p in json.loads(row[0])]
+        files.append(FileSections(name, _decode_skeleton(row[1]), problems))
+    try:
+        merged = build_catalogue(files, entries=False)
+        found: list[Problem] = []
+        info, synonyms = merged.info, merged.synonyms
+    except CatalogueError as exc:
+        found, info, synonyms = exc.problems, m.CatalogueInfo(), ()
+    maxspan = {
+        section: db.execute("SELECT coalesce(max(stop - start), 0) FROM entries WHERE section = ?", (section,)).fetchone()[0]
+        for section in ("incidents", "events")
+    }
+    meta = {
+        "format": FORMAT,
+        "problems": json.dumps([(p.path, p.line, p.column, p.message) for p in found]),
+        "info": _encode(info),
+        "synonyms": json.dumps(synonyms),
+        "maxspan": json.dumps(maxspan),
+    }
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+# ---- what an entry is indexed by ---------------------------------------------------------------------
+
+
+def _date_key(date: m.PartialDate) -> int:
+    """An integer that sorts as the date does: 2025-12 → 20251200."""
+    return date.year * 10000 + date.month * 100 + date.day
+
+
+def _span(entry: m.Entry) -> tuple[int | None, int | None]:
+    if isinstance(entry, m.Incident | m.Event):
+        end = getattr(entry, "end", None) or entry.date
+        return _date_key(entry.date), _date_key(end.end())
+    return None, None
+
+
+def _links(entry: m.Entry) -> list[tuple[str, str]]:
+    if isinstance(entry, m.Incident):
+        return [("person", p.person) for p in entry.people]
+    if isinstance(entry, m.Event):
+        return [("person", p) for p in entry.people]
+    if isinstance(entry, m.Question):
+        return [("related", r) for r in entry.related]
+    return []
+
+
+def _text(section: str, entry: m.Entry) -> str | None:
+    """What full-text search finds an entry by, normalised as search.py normalises queries."""
+    from faq_cli.search import normalise
+
+    if isinstance(entry, m.Person):
+        parts: Sequence[str] = entry.names
+    elif isinstance(entry, m.Question):
+        parts = (entry.question, *entry.also, *entry.tags, entry.answer)
+    elif isinstance(entry, m.Incident):
+        parts = (entry.title, entry.place, entry.kind, entry.id.replace("-", " "))
+    else:
+        return None
+    return " | ".join(normalise(str(p)) for p in parts)
+
+
+# ---- serialising entries ------------------------------------------------------------------------------
+
+_MODEL_TYPES: dict[str, type] = {
+    name: value for name, value in vars(m).items() if isinstance(value, type) and dataclasses.is_dataclass(value)
+}
+
+
+def _plain(value: object) -> object:
+    """A model object as JSON-ready data, tagged with its type; fields at their default are left out."""
+    if isinstance(value, m.PartialDate):
+        return {"$d": [value.year, value.month, value.day]}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, object] = {"$t": type(value).__name__}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.default is not dataclasses.MISSING and item == f.default:
+                continue
+            out[f.name] = _plain(item)
+        return out
+    return value
+
+
+def _encode(value: object) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _revive(data: dict[str, Any]) -> object:
+    tag = data.pop("$t", None)
+    if tag is not None:
+        cls = _MODEL_TYPES[tag]  # KeyError on a foreign type: treated as a corrupt index
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    if "$d" in data:
+        return m.PartialDate(*data["$d"])
+    return data
+
+
+def _decode(text: str) -> Any:
+    return json.loads(text, object_hook=_revive)
+
+
+# ---- a file's ids and references, for the cross-file checks ---------------------------------------------
+
+_REFERENCE_KEYS = frozenset(("id", "sources", "related", "people", "person"))
+
+
+def _encode_skeleton(file: FileSections) -> str:
+    """The parts of a validated file that the merge reads: ids, references, catalogue info, synonyms — with marks."""
+    from faq_cli.validate import is_broken
+    from faq_cli.yamlfile import LocList, LocMap
+
+    def tree(value: object, keep_all: bool, top: bool = False) -> object:
+        """`keep_all` keeps every field; otherwise only references and what leads to them."""
+        if isinstance(value, LocMap):
+            fields = []
+            for key, item in value.items():
+                if keep_all or key in _REFERENCE_KEYS:
+                    fields.append([key, value.key_marks.get(key), value.value_marks.get(key), tree(item, True)])
+                elif isinstance(item, LocMap | LocList):
+                    inner = tree(item, False)
+                    if inner is not None:
+                        fields.append([key, value.key_marks.get(key), value.value_marks.get(key), inner])
+            if not fields and not keep_all and not top:
+                return None
+            return {"m": value.mark, "f": fields, "b": is_broken(value)}
+        if isinstance(value, LocList):
+            items = [[mark, tree(item, keep_all)] for item, mark in zip(value, value.item_marks, strict=True)]
+            return {"l": value.mark, "i": items}
+        if isinstance(value, m.PartialDate):
+            return {"d": value.iso()}
+        return value
+
+    sections: dict[str, object] = {}
+    for name, value in file.sections.items():
+        if name in ("catalogue", "synonyms") or value is None:
+            sections[name] = tree(value, True)
+        else:
+            entries = zip(value, value.item_marks, strict=True)
+            sections[name] = {"l": value.mark, "i": [[mark, tree(entry, False, top=True)] for entry, mark in entries]}
+    return json.dumps(sections, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode_skeleton(text: str) -> dict[str, Any]:
+    from faq_cli.validate import _Broken
+    from faq_cli.yamlfile import LocList, LocMap
+
+    def tree(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "f" in value:
+                out = (_Broken if value["b"] else LocMap)(tuple(value["m"]))
+                for key, key_mark, value_mark, item in value["f"]:
+                    out[key] = tree(item)
+                    if key_mark is not None:
+                        out.key_marks[key] = tuple(key_mark)
+                    if value_mark is not None:
+                        out.value_marks[key] = tuple(value_mark)
+                return out
+            if "i" in value:
+                seq = LocList(tuple(value["l"]))
+                for mark, item in value["i"]:
+                    seq.append(tree(item))
+                    seq.item_marks.append(tuple(mark))
+                return seq
+            if "d" in value:
+                return m.PartialDate.parse(value["d"])
+        return value
+
+    return {name: tree(value) for name, value in json.loads(text).items()}
+
+
+# ---- serving: lazy sections and indexed lookups ---------------------------------------------------------
+
+
+class Store:
+    """Indexed lookups over an opened index; the query functions use it through `Catalogue.index`.
+
+    Any database error while serving (a cache damaged under our feet) switches the
+    store to a catalogue loaded from the YAML files, so the answer stays right.
+    """
+
+    def __init__(self, db: sqlite3.Connection, paths: Sequence[str], synonyms: tuple[tuple[str, ...], ...]) -> None:
+        self.db = db
+        self.paths = list(paths)
+        self.synonyms = synonyms
+        self.memory: m.Catalogue | None = None
+        self._maxspan: dict[str, int] | None = None
+        self._counts: dict[str, int] = {}
+
+    # -- safety net
+
+    def fallback(self) -> m.Catalogue:
+        """The catalogue read from YAML, used once the index has failed."""
+        if self.memory is None:
+            from faq_cli.catalogue import load_catalogue
+
+            self.memory = load_catalogue(self.paths)
+        return self.memory
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row] | None:
+        """Run a query; None (and the fallback from then on) when the index fails."""
+        if self.memory is not None:
+            return None
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error:
+            self.fallback()
+            return None
+
+    def entries(self, rows: list[sqlite3.Row]) -> list[Any] | None:
+        try:
+            return [_decode(r["data"]) for r in rows]
+        except (ValueError, KeyError, TypeError):
+            self.fallback()
+            return None
+
+    # -- sections
+
+    def entry(self, section: str, entry_id: str) -> Any:
+        rows = self.rows("SELECT data FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        if rows is None:
+            return getattr(self.fallback(), section).get(entry_id)
+        found = self.entries(rows)
+        if found is None:
+            return getattr(self.fallback(), section).get(entry_id)
+        return found[0] if found else None
+
+    def has(self, section: str, entry_id: str) -> bool:
+        rows = self.rows("SELECT 1 FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        if rows is None:
+            return entry_id in getattr(self.fallback(), section)
+        return bool(rows)
+
+    def count(self, section: str) -> int:
+        if section not in self._counts:
+            rows = self.rows("SELECT count(*) FROM entries WHERE section = ?", (section,))
+            if rows is None:
+                return len(getattr(self.fallback(), section))
+            self._counts[section] = int(rows[0][0])
+        return self._counts[section]
+
+    def ids(self, section: str) -> list[str]:
+        rows = self.rows(
+            "SELECT e.id FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? ORDER BY f.ord, e.pos", (section,)
+        )
+        if rows is None:
+            return list(getattr(self.fallback(), section))
+        return [r[0] for r in rows]
+
+    def stream(self, section: str) -> Iterator[tuple[str, Any]]:
+        """Every entry of a section in file order, decoded a batch at a time."""
+        seen: set[str] = set()
+        try:
+            cursor = self.db.execute(
+                "SELECT e.id, e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? ORDER BY f.ord, e.pos",
+                (section,),
+            )
+            while self.memory is None:
+                batch = cursor.fetchmany(500)
+                if not batch:
+                    return
+                for row in batch:
+                    entry = _decode(row[1])
+                    seen.add(row[0])
+                    yield row[0], entry
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            self.fallback()
+        for entry_id, entry in getattr(self.fallback(), section).items():
+            if entry_id not in seen:
+                yield entry_id, entry
+
+    # -- the CatalogueIndex protocol
+
+    def dated(
+        self, section: str, years: tuple[int, ...], since: m.PartialDate | None, until: m.PartialDate | None, person: str | None
+    ) -> list[Any]:
+        """Incidents or events whose span meets the date filters and that involve `person`, in file order."""
+        spans = [(y * 10000, y * 10000 + 1231) for y in sorted(set(years))] or [(0, 99999999)]
+        low = _date_key(since) if since is not None else 0
+        high = _date_key(until.end()) if until is not None else 99999999
+        spans = [(max(a, low), min(b, high)) for a, b in spans]
+        spans = [(a, b) for a, b in spans if a <= b]
+        if not spans:
+            return []
+        reach = self.maxspan().get(section, 0)
+        where = " OR ".join("(e.start BETWEEN ? AND ? AND e.stop >= ?)" for _ in spans)
+        params: list[object] = [section]
+        for a, b in spans:
+            params += [a - reach, b, a]
+        sql = f"SELECT e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? AND ({where})"
+        if person is not None:
+            sql += " AND e.rowid IN (SELECT entry FROM links WHERE kind = 'person' AND ref = ?)"
+            params.append(person)
+        rows = self.rows(sql + " ORDER BY f.ord, e.pos", params)
+        found = self.entries(rows) if rows is not None else None
+        if found is None:
+            return list(getattr(self.fallback(), section).values())
+        return found
+
+    def citing(self, ids: Collection[str]) -> list[m.Question]:
+        """Questions whose `related` list names one of `ids`, in file order."""
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self.rows(
+            "SELECT e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = 'questions' AND e.rowid IN "
+            f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) ORDER BY f.ord, e.pos",
+            list(ids),
+        )
+        found = self.entries(rows) if rows is not None else None
+        if found is None:
+            return list(self.fallback().questions.values())
+        return found
+
+    def candidates(self, section: str, text: str) -> Mapping[str, m.Entry] | None:
+        """The entries of `section` most likely to match `text`, or None to rank the whole (small) section."""
+        table = _TEXT_TABLES.get(section)
+        if table is None or self.memory is not None or self.count(section) <= RANK_WHOLE:
+            return None
+        chosen = self._match(table, text, CANDIDATES)
+        if chosen is not None and section == "incidents":  # an incident is also found by the names of its people
+            for person_id in list(self._match("people_text", text, 5) or ())[:5]:
+                for incident in self.dated("incidents", (), None, None, person_id):
+                    chosen.setdefault(incident.id, incident)
+        return chosen
+
+    def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
+        """Full-text search: whole words in incidents, trigrams (typo-tolerant) in names and questions."""
+        from faq_cli.search import normalise
+
+        words = self._expand(normalise(text)).split()
+        trigrams = {w[i : i + 3] for w in words for i in range(max(len(w) - 2, 0))}
+        pieces = set(words) if table == "incident_text" else trigrams
+        terms = sorted('"' + p.replace('"', '""') + '"' for p in pieces)
+        if not terms:
+            return {}
+        rows = self.rows(
+            f"SELECT e.id, e.data FROM {table} t JOIN entries e ON e.rowid = t.rowid"
+            f" WHERE {table} MATCH ? ORDER BY t.rank LIMIT ?",
+            (" OR ".join(terms), limit),
+        )
+        found = self.entries(rows) if rows is not None else None
+        if rows is None or found is None:
+            return None
+        return {r[0]: e for r, e in zip(rows, found, strict=True)}
+
+    def _expand(self, text: str) -> str:
+        """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""
+        from faq_cli.search import normalise
+
+        padded = f" {text} "
+        extra = []
+        for group in self.synonyms:
+            terms = [normalise(t) for t in group]
+            if any(t and f" {t} " in padded for t in terms):
+                extra += terms
+        return " ".join([text, *extra])
+
+    def maxspan(self) -> dict[str, int]:
+        if self._maxspan is None:
+            rows = self.rows("SELECT value FROM meta WHERE key = 'maxspan'")
+            self._maxspan = json.loads(rows[0][0]) if rows else {}
+        return self._maxspan
+
+
+class Section(Mapping[str, Any]):
+    """One section of an indexed catalogue: entries are read from the index when asked for, and kept."""
+
+    def __init__(self, store: Store, section: str) -> None:
+        self.store = store
+        self.section = section
+        self.loaded: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.loaded:
+            return self.loaded[key]
+        entry = self.store.entry(self.section, key) if isinstance(key, str) else None
+        if entry is None:
+            raise KeyError(key)
+        self.loaded[key] = entry
+        return entry
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (key in self.loaded or self.store.has(self.section, key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.ids(self.section))
+
+    def __len__(self) -> int:
+        return self.store.count(self.section)
+
+    def values(self) -> ValuesView[Any]:
+        return _Values(self)
+
+    def items(self) -> ItemsView[str, Any]:
+        return _Items(self)
+
+
+class _Values(ValuesView[Any]):
+    _mapping: Section
+
+    def __iter__(self) -> Iterator[Any]:
+        for _, entry in self._mapping.store.stream(self._mapping.section):
+            yield entry
+
+
+class _Items(ItemsView[str, Any]):
+    _mapping: Section
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        yield from self._mapping.store.stream(self._mapping.section)

@@ -1,0 +1,219 @@
+"""The compiled index: built on first use, refreshed per changed file, and never changing an answer."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from faq_cli import catalogue as catalogue_module
+from faq_cli import cli
+
+from conftest import DATA, ROOT, Run
+
+# Commands whose JSON must be the same from the index and from a fresh YAML load.
+COMMANDS = [
+    ("ask", "--json", "who is alekseyev"),
+    ("ask", "--json", "--top", "5", "who shot the general in moscow"),
+    ("ask", "--json", "how many people live in russia"),
+    ("ask", "--json", "3"),
+    ("questions", "--json"),
+    ("questions", "--json", "--tag", "gru"),
+    ("incidents", "--json"),
+    ("incidents", "--json", "--year", "2025"),
+    ("incidents", "--json", "--since", "2025-04", "--until", "2025-12"),
+    ("incidents", "--json", "--person", "alexeyev"),
+    ("incidents", "--json", "--kind", "car-bomb", "--reverse"),
+    ("incident", "--json", "kirillov"),
+    ("incident", "--json", "balashikha car bomb"),
+    ("timeline", "--json"),
+    ("timeline", "--json", "--year", "2023"),
+    ("timeline", "--json", "--year", "2025", "--year", "2026"),
+    ("timeline", "--json", "--person", "Алексеев"),
+    ("profile", "--json", "alekseyev"),
+    ("profile", "--json", "kirilov"),
+    ("profile", "--json", "nobody at all"),
+    ("people", "--json"),
+    ("sources", "--json"),
+]
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled catalogue, to edit."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names of the files the loader parses, call by call."""
+    seen: list[str] = []
+    original = catalogue_module.read_file
+
+    def counting(path: Path) -> catalogue_module.FileSections:
+        seen.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(catalogue_module, "read_file", counting)
+    yield seen
+
+
+def _without_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serve commands from a plain in-memory load, as before the index existed."""
+    monkeypatch.setattr("faq_cli.index.load", lambda paths, progress=None: catalogue_module.load_catalogue(paths))
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_index_gives_the_same_answers_as_reading_the_yaml(
+    faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    first = faq(*args)  # builds the index
+    warm = faq(*args)  # served from it
+    _without_index(monkeypatch)
+    plain = faq(*args)
+    assert (warm.status, warm.out) == (plain.status, plain.out)
+    assert (first.status, first.out) == (plain.status, plain.out)
+    json.loads(warm.out)
+
+
+def test_index_is_built_on_first_use_in_the_cache_dir(faq: Callable[..., Run], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert not cache.exists()
+    assert faq("incidents", "--year", "2025").status == 0
+    assert [p.suffix for p in cache.iterdir()] == [".sqlite"]
+
+
+def test_a_fresh_index_parses_nothing(faq: Callable[..., Run], catalogue_copy: Path, parsed: list[str]) -> None:
+    assert faq("--data", str(catalogue_copy), "people").status == 0
+    assert sorted(parsed) == sorted(p.name for p in catalogue_copy.iterdir())
+    parsed.clear()
+    assert faq("--data", str(catalogue_copy), "people").status == 0
+    assert parsed == []
+
+
+def test_editing_one_file_parses_only_that_file(faq: Callable[..., Run], catalogue_copy: Path, parsed: list[str]) -> None:
+    faq("--data", str(catalogue_copy), "people")
+    parsed.clear()
+    people = catalogue_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("Vladimir Alekseyev", "Vladimir Q. Alekseyev"), encoding="utf-8")
+    run = faq("--data", str(catalogue_copy), "profile", "--json", "alekseyev")
+    assert run.status == 0
+    assert json.loads(run.out)["name"] == "Vladimir Q. Alekseyev"
+    assert parsed == ["people.yaml"]
+
+
+def test_a_touched_but_unchanged_file_is_not_parsed_again(
+    faq: Callable[..., Run], catalogue_copy: Path, parsed: list[str]
+) -> None:
+    faq("--data", str(catalogue_copy), "people")
+    parsed.clear()
+    events = catalogue_copy / "events.yaml"
+    stat = events.stat()
+    os.utime(events, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert faq("--data", str(catalogue_copy), "people").status == 0
+    assert parsed == []
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(faq: Callable[..., Run], catalogue_copy: Path) -> None:
+    """A same-size edit within the same clock tick as the build must not be missed."""
+    questions = catalogue_copy / "questions.yaml"
+    os.utime(questions)  # written just now, as an editor would
+    stat = questions.stat()
+    assert faq("--data", str(catalogue_copy), "ask", "--json", "who is alekseyev").status == 0
+    text = questions.read_text(encoding="utf-8")
+    questions.write_text(text.replace("Who is Vladimir Alekseyev?", "Who is Vladimir Alekseyew?"), encoding="utf-8")
+    os.utime(questions, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert questions.stat().st_size == stat.st_size
+    run = faq("--data", str(catalogue_copy), "ask", "--json", "who-is-alekseyev")
+    assert json.loads(run.out)["match"]["question"] == "Who is Vladimir Alekseyew?"
+
+
+def test_added_and_removed_files_are_seen(faq: Callable[..., Run], catalogue_copy: Path) -> None:
+    faq("--data", str(catalogue_copy), "people")
+    extra = catalogue_copy / "more.yaml"
+    extra.write_text("people:\n  - id: new-person\n    name: Zinaida Newcomer\n", encoding="utf-8")
+    run = faq("--data", str(catalogue_copy), "people", "--json")
+    assert "new-person" in [p["id"] for p in json.loads(run.out)]
+    extra.unlink()
+    run = faq("--data", str(catalogue_copy), "people", "--json")
+    assert "new-person" not in [p["id"] for p in json.loads(run.out)]
+
+
+def test_an_invalid_catalogue_stays_invalid_without_parsing_again(
+    faq: Callable[..., Run], catalogue_copy: Path, parsed: list[str]
+) -> None:
+    incidents = catalogue_copy / "incidents.yaml"
+    incidents.write_text(
+        incidents.read_text(encoding="utf-8").replace("sources: [reuters-2024-12-17", "sources: [nowhere-1"), encoding="utf-8"
+    )
+    first = faq("--data", str(catalogue_copy), "incidents")
+    parsed.clear()
+    again = faq("--data", str(catalogue_copy), "incidents")
+    assert first.status == again.status == 2
+    assert "incidents.yaml:" in again.err and "unknown source 'nowhere-1'" in again.err
+    assert again.err == first.err
+    assert parsed == []
+
+
+def test_a_broken_file_elsewhere_is_still_reported_after_an_unrelated_edit(faq: Callable[..., Run], catalogue_copy: Path) -> None:
+    (catalogue_copy / "broken.yaml").write_text("people:\n  - id: Bad Id\n    name: x\n", encoding="utf-8")
+    assert faq("--data", str(catalogue_copy), "people").status == 2
+    events = catalogue_copy / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    run = faq("--data", str(catalogue_copy), "people")
+    assert run.status == 2
+    assert "broken.yaml:2:" in run.err
+
+
+def test_duplicate_ids_across_files_are_found_from_the_index(faq: Callable[..., Run], catalogue_copy: Path) -> None:
+    faq("--data", str(catalogue_copy), "people")
+    (catalogue_copy / "dup.yaml").write_text("people:\n  - id: kirillov\n    name: Another Kirillov\n", encoding="utf-8")
+    run = faq("--data", str(catalogue_copy), "people")
+    assert run.status == 2
+    assert "duplicate person id 'kirillov'" in run.err
+
+
+def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FAQ_CLI_DATA"}
+    env["FAQ_CLI_CACHE_DIR"] = str(tmp_path / "cache")
+    command = [sys.executable, "-X", "importtime", "-m", "faq_cli", "incidents", "--json", "--year", "2025"]
+    subprocess.run(command, capture_output=True, env=env, check=True, cwd=ROOT)
+    warm = subprocess.run(command, capture_output=True, text=True, env=env, check=True, cwd=ROOT)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
+    assert "yaml" not in imported
+    assert "rich.markdown" not in imported
+    assert "faq_cli.index" in imported
+
+
+def test_progress_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from faq_cli.render.progress import index_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert index_progress(delay=0) is None
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    update = index_progress(delay=0)
+    assert update is not None
+    update(1, 3)
+    update(3, 3)
+    assert "indexing the catalogue" in screen.getvalue()
+
+
+def test_index_survives_the_cli_running_commands_back_to_back(faq: Callable[..., Run]) -> None:
+    """Many calls in one process (as a test runner or a REPL makes) keep answering from the index."""
+    for _ in range(3):
+        assert faq("profile", "--json", "moskalik").status == 0
+    assert cli.State.data in (None, [])
