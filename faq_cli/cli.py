@@ -24,7 +24,6 @@ EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 7
 
 app = typer.Typer(
     name="faq",
-    help="Answers from a curated YAML catalogue: ask a question, list incidents, read a timeline, print a profile.",
     add_completion=True,
     no_args_is_help=False,
     rich_markup_mode=None,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from faq_cli import query as q
-from faq_cli.model import Catalogue, Dispute, Incident, PartialDate, Source
+from faq_cli.model import Catalogue, Incident, PartialDate, Source
 from faq_cli.render.text import inert, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -20,7 +20,6 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^([-+#>=]|\d+(?=[.)]))")
 _HTML_START = re.compile(r"<(?!https?://[^\s<>]*>)")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\`\"']")
-# Events have no command of their own (a timeline filters by date, not id), so they are listed without one.
 COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}
 
 
@@ -90,24 +89,35 @@ def _sources(sources: Sequence[Source]) -> str:
     return _section("Sources", [_source_item(s) for s in sources])
 
 
-def _disputes(disputes: Sequence[Dispute], known: Sequence[Source]) -> str:
-    by_id = {s.id: s for s in known}
-    lines = []
+def _cited(sources: Sequence[Source]) -> str:
+    return ", ".join(link(f"{plain(s.publisher)}, {s.date.human()}", s.url) for s in sources)
+
+
+def _disputes(disputes: Sequence[q.DisputeView], stated_elsewhere: str) -> str:
+    """Each disagreement: the version the entry prefers, then the other one, each with its sources."""
+    blocks = []
     for d in disputes:
-        about = f"**{plain(d.about)}:** " if d.about else ""
-        cited = ", ".join(
-            link(f"{plain(by_id[s].publisher)}, {by_id[s].date.human()}", by_id[s].url) if s in by_id else code(s)
-            for s in d.sources
-        )
-        lines.append(f"- {about}{plain(d.claim)}" + (f" ({cited})" if cited else ""))
-    return _section("Sources disagree", lines)
+        title = "Sources disagree" + (f" about {plain(d.about)}" if d.about else "")
+        preferred = plain(d.stated) if d.stated else f"*{stated_elsewhere}*"
+        if d.stated_sources:
+            preferred += f" ({_cited(d.stated_sources)})"
+        other = plain(d.claim) + (f" ({_cited(d.claim_sources)})" if d.claim_sources else "")
+        blocks.append(f"## {title}\n\n- **Preferred:** {preferred}\n- **Other:** {other}")
+    return "\n\n".join(blocks)
+
+
+def _command(item: q.Related) -> str:
+    """The command that shows a related entry; an event has none of its own, so its date on the timeline."""
+    if item.type == "event":
+        return f"faq timeline --since {item.date.iso()}" if item.date else "faq timeline"
+    return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
 
 
 def _see_also(items: Sequence[q.Related]) -> str:
     lines = []
     for r in items:
-        command = COMMAND_FOR.get(r.type)
-        lines.append(f"- {plain(r.label)}" + (f" — {code(command + ' ' + r.id)}" if command else f" ({r.type})"))
+        when = f"{r.date.human()}: " if r.date else ""
+        lines.append(f"- {when}{plain(r.label)} — {code(_command(r))}")
     return _section("See also", lines)
 
 
@@ -125,7 +135,7 @@ def answer(result: q.Answer) -> str:
             f"# {plain(question.question)}",
             verification,
             body(question.answer),
-            _disputes(question.disputes, result.sources),
+            _disputes(result.disputes, "the answer above"),
             _sources(result.sources),
             _see_also(result.related),
             _section("Other candidates", alternatives),
@@ -199,9 +209,9 @@ def incident(view: q.IncidentView) -> str:
             "\n".join(facts),
             body(i.summary) if i.summary else "",
             _section("People", people),
-            _disputes(i.disputes, view.sources),
+            _disputes(view.disputes, "as above"),
             _sources(view.sources),
-            _see_also([*view.questions, *view.events]),
+            _see_also([*view.incidents, *view.events, *view.questions]),
         ]
     )
 
@@ -259,7 +269,7 @@ def profile(result: q.Profile) -> str:
             "## Sanctions\n\n" + _table(("By", "Date", "Reason"), sanctions) if sanctions else "",
             "## Incidents\n\n" + _table(("Date", "Incident", "Role", "Outcome", "Command"), incidents) if incidents else "",
             _section("Questions", questions),
-            _disputes(p.disputes, result.sources),
+            _disputes(result.disputes, "as above"),
             _sources(result.sources),
         ]
     )
