@@ -634,7 +634,7 @@ def main() -> NoReturn:
             raise
         from faq_cli.render.text import one_line
 
-        what = one_line(f"{type(exc).__name__}: {exc}")[:300]
+        what = one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:300]
         sys.stderr.write(f"faq: internal error: {what} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)
