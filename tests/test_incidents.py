@@ -190,7 +190,7 @@ def test_incident_shows_everything_about_one_incident(faq) -> None:
         "When 17 Dec 2024",
         "Where Outside a residential building, Ryazansky Prospekt, Moscow",
         "Igor Kirillov — target, killed",
-        "Kirillov's assistant (unnamed in the sources) — assistant, killed",
+        "Kirillov's assistant — assistant, killed",
         "Casualties 2 killed",
         "Attribution claimed — A source in Ukraine's SBU security service",
         "What happened A bomb concealed in an electric scooter",
