@@ -1,0 +1,170 @@
+"""`faq ask` and `faq questions`: answers, abstention, exit statuses, JSON shape, and no input that breaks them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Run
+
+Faq = Callable[..., Run]
+
+
+def answer_id(faq: Faq, *query: str) -> str | None:
+    run = faq("ask", "--json", *query)
+    assert run.status in (0, 1), run.err
+    match = json.loads(run.out)["match"]
+    assert (run.status == 0) == (match is not None)
+    return match["id"] if match else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Who is Vladimir Alekseyev?", "who-is-alekseyev"),
+        ("who is alexeev", "who-is-alekseyev"),  # another transliteration
+        ("Алексеев", "who-is-alekseyev"),  # Cyrillic
+        ("who was kirilov", "who-was-kirillov"),  # typo
+        ("abu dabi talks", "when-were-the-abu-dhabi-talks"),  # typo in a place name
+        ("prigozhin revolt", "what-was-the-wagner-mutiny"),  # synonym of mutiny
+        ("who is to blame for the attack", "who-is-behind-the-attack"),  # synonym of 'who is behind'
+        ("who did it", "who-is-behind-the-attack"),  # only stop and question words
+        ("moskalik", "who-was-moskalik"),  # a one-word fragment
+    ],
+)
+def test_ask_finds_the_question_however_it_is_typed(faq: Faq, query: str, expected: str) -> None:
+    assert answer_id(faq, query) == expected
+
+
+def test_ask_takes_the_words_unquoted(faq: Faq) -> None:
+    assert answer_id(faq, "who", "was", "sarvarov") == "who-was-sarvarov"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["what is the capital of France", "weather in Moscow tomorrow", "who is Taylor Swift", "hello", "", "   ", "?!"],
+)
+def test_off_topic_questions_get_no_answer_and_exit_1(faq: Faq, query: str) -> None:
+    run = faq("ask", query)
+    assert run.status == 1
+    assert "No confident answer" in run.out
+    doc = json.loads(faq("ask", "--json", query).out)
+    assert doc["match"] is None
+    assert isinstance(doc["alternatives"], list)
+
+
+def test_no_answer_lists_the_closest_candidates(faq: Faq) -> None:
+    # Vague but on the subject: nothing is sure enough, the candidates are shown with their commands.
+    run = faq("ask", "weather in Moscow tomorrow")
+    doc = json.loads(faq("ask", "--json", "weather in Moscow tomorrow").out)
+    for alt in doc["alternatives"]:
+        assert f"faq ask {alt['id']}" in run.out
+
+
+def test_json_answer_has_the_documented_shape(faq: Faq) -> None:
+    run = faq("ask", "--json", "--top", "2", "alekseyev sanctions")
+    assert run.status == 0
+    doc = json.loads(run.out)
+    assert set(doc) >= {"query", "match", "alternatives"}
+    assert doc["query"] == "alekseyev sanctions"
+    match = doc["match"]
+    assert set(match) >= {"id", "question", "answer", "score", "sources", "verification", "related"}
+    assert match["id"] == "alekseyev-sanctions"
+    assert 0 < match["score"] <= 100
+    assert len(doc["alternatives"]) == 2
+    for alt in doc["alternatives"]:
+        assert set(alt) == {"id", "question", "score"}
+        assert alt["score"] <= match["score"]
+    assert doc["alternatives"][0]["score"] >= doc["alternatives"][1]["score"]
+
+
+def test_without_top_the_json_answer_lists_no_alternatives(faq: Faq) -> None:
+    assert json.loads(faq("ask", "--json", "alekseyev sanctions").out)["alternatives"] == []
+
+
+def test_top_shows_the_runners_up_with_scores(faq: Faq) -> None:
+    doc = json.loads(faq("ask", "--json", "--top", "2", "wagner mutiny").out)
+    run = faq("ask", "--top", "2", "wagner mutiny")
+    assert run.status == 0
+    for alt in doc["alternatives"]:
+        assert alt["question"] in run.out
+        assert f"{alt['score']:.1f}" in run.out
+
+
+def test_a_question_id_or_its_number_is_a_query(faq: Faq) -> None:
+    listed = json.loads(faq("questions", "--json").out)
+    third = listed[2]
+    assert answer_id(faq, str(third["number"])) == third["id"]
+    assert answer_id(faq, third["id"]) == third["id"]
+    assert answer_id(faq, str(len(listed) + 1)) is None
+
+
+def test_questions_are_numbered_in_file_order_with_tags(faq: Faq) -> None:
+    run = faq("questions")
+    assert run.status == 0
+    assert "1." in run.out and "Who is Vladimir Alekseyev?" in run.out
+    assert "#gru" in run.out
+
+
+def test_questions_tag_filter_keeps_the_numbers(faq: Faq) -> None:
+    everything = {q["id"]: q["number"] for q in json.loads(faq("questions", "--json").out)}
+    tagged = json.loads(faq("questions", "--json", "--tag", "car-bomb").out)
+    assert tagged and all("car-bomb" in q["tags"] for q in tagged)
+    assert all(everything[q["id"]] == q["number"] for q in tagged)
+
+
+def test_questions_with_an_unknown_tag_is_an_empty_listing(faq: Faq) -> None:
+    run = faq("questions", "--tag", "no-such-tag")
+    assert run.status == 0
+    assert json.loads(faq("questions", "--json", "--tag", "no-such-tag").out) == []
+
+
+# ---- no query string breaks ask, search or questions --------------------------------------------
+
+ANY_TEXT = st.one_of(
+    # any code point, lone surrogates (undecodable argv bytes) included
+    st.text(st.one_of(st.characters(), st.characters(categories=["Cs"])), max_size=200),
+    st.text(st.sampled_from("\x00\x1b\x7f\x9b\u202e\u200b[]/\\%*?-\n\t \u0430\u0431 aeklsvy"), max_size=80),
+    st.integers(min_value=0, max_value=10**12).map(str),
+    st.just("9" * 5000),
+    st.text(st.characters(), min_size=5000, max_size=6000),
+)
+QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@QUICK
+@given(ANY_TEXT)
+def test_no_query_makes_ask_fail(faq: Faq, query: str) -> None:
+    for args in (("ask", "--", query), ("ask", "--json", "--", query), ("ask", "--top", "3", "--", query)):
+        run = faq(*args)
+        assert run.status in (0, 1), (args, run.err)
+        assert "Traceback" not in run.err and "internal error" not in run.err
+    doc = json.loads(faq("ask", "--json", "--", query).out)
+    assert doc["match"] is None or doc["match"]["id"]
+
+
+@QUICK
+@given(ANY_TEXT)
+def test_no_query_makes_search_fail(faq: Faq, query: str) -> None:
+    for args in (("search", "--", query), ("search", "--json", "--", query)):
+        run = faq(*args)
+        assert run.status == 0, (args, run.err)
+    assert isinstance(json.loads(faq("search", "--json", "--", query).out), list)
+
+
+@QUICK
+@given(ANY_TEXT)
+def test_no_tag_makes_questions_fail(faq: Faq, tag: str) -> None:
+    run = faq("questions", "--json", "--tag", tag)
+    assert run.status == 0, run.err
+    assert isinstance(json.loads(run.out), list)
+
+
+def test_hostile_query_through_a_real_process(faq_process: Callable[..., Run]) -> None:
+    run = faq_process("ask", "--json", "--", "\x1b]52;c;aGk=\x07 [bold]x[/bold] \udcff" + "a" * 20000)
+    assert run.status == 1, run.err
+    assert json.loads(run.out)["match"] is None
