@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from faq_cli import search
 from faq_cli.model import (
@@ -250,7 +251,7 @@ def _question_by_id_or_number(catalogue: Catalogue, query: str) -> Question | No
     if text.isdigit() and text.isascii() and len(text) <= 9:  # int() refuses very long digit strings
         number = int(text)
         if 1 <= number <= len(catalogue.questions):
-            return list(catalogue.questions.values())[number - 1]
+            return catalogue.questions[list(catalogue.questions)[number - 1]]
     return None
 
 
@@ -296,7 +297,7 @@ def find_person(catalogue: Catalogue, name: str) -> Person | NoMatch:
     """The one person `name` refers to, or the closest candidates when that is unclear."""
     if name.strip() in catalogue.people:
         return catalogue.people[name.strip()]
-    ranked = search.rank_people(name, catalogue)
+    ranked = search.rank_people(name, _narrowed(catalogue, "people", name))
     best = search.confident(ranked, search.PERSON_THRESHOLD, search.PERSON_MARGIN)
     if best is not None:
         return catalogue.people[best.id]
@@ -309,13 +310,17 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
     """Everything the catalogue says about one person."""
     incidents = [
         (incident, involvement)
-        for incident in sorted(catalogue.incidents.values(), key=lambda i: (i.date, i.id))
+        for incident in sorted(_incidents_in(catalogue, person=person.id), key=lambda i: (i.date, i.id))
         for involvement in incident.people
         if involvement.person == person.id
     ]
-    events = sorted((e for e in catalogue.events.values() if person.id in e.people), key=lambda e: (e.date, e.id))
+    events = sorted((e for e in _events_in(catalogue, person=person.id) if person.id in e.people), key=lambda e: (e.date, e.id))
     incident_ids = {i.id for i, _ in incidents}
-    questions = [q for q in catalogue.questions.values() if person.id in q.related or incident_ids.intersection(q.related)]
+    questions = [
+        q
+        for q in _citing(catalogue, {person.id, *incident_ids})
+        if person.id in q.related or incident_ids.intersection(q.related)
+    ]
     source_ids = [
         *person.sources,
         *(s for p in person.positions for s in p.sources),
@@ -364,7 +369,7 @@ def incidents(
     place_key = search.normalise(place) if place else None
     chosen = [
         i
-        for i in catalogue.incidents.values()
+        for i in _incidents_in(catalogue, dates, person.id if person else None)
         if dates.admits(i.date)
         and (kind_key is None or kind_key in search.normalise(i.kind))
         and (place_key is None or place_key in search.normalise(i.place))
@@ -378,7 +383,7 @@ def find_incident(catalogue: Catalogue, text: str) -> Incident | NoMatch:
     """An incident by id, or by the words of its title, place or people."""
     if text.strip() in catalogue.incidents:
         return catalogue.incidents[text.strip()]
-    ranked = search.rank_incidents(text, catalogue)
+    ranked = search.rank_incidents(text, _narrowed(catalogue, "incidents", text))
     best = search.confident(ranked, search.INCIDENT_THRESHOLD, search.INCIDENT_MARGIN)
     if best is not None:
         return catalogue.incidents[best.id]
@@ -394,16 +399,20 @@ def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
     roles = [PersonRole(p, catalogue.people[p.person].name) for p in incident.people]
     source_ids = [*incident.sources, *(incident.attribution.sources if incident.attribution else ())]
     source_ids += [s for d in incident.disputes for s in d.sources]
-    questions = [Related(q.id, "question", q.question) for q in catalogue.questions.values() if incident.id in q.related]
+    questions = [Related(q.id, "question", q.question) for q in _citing(catalogue, {incident.id}) if incident.id in q.related]
     people_ids = {p.person for p in incident.people}
+    week = _week_around(incident.date)
+    maybe = {e.id: e for e in _events_in(catalogue, week)}
+    for person_id in sorted(people_ids):
+        maybe.update((e.id, e) for e in _events_in(catalogue, DateFilter((incident.date.year,)), person_id))
     events = [
         Related(e.id, "event", e.title, e.date)
-        for e in sorted(catalogue.events.values(), key=lambda e: (e.date, e.id))
+        for e in sorted(maybe.values(), key=lambda e: (e.date, e.id))
         if abs(_days(e.date) - _days(incident.date)) <= 7 or (people_ids & set(e.people) and e.date.year == incident.date.year)
     ]
     nearby = [
         Related(i.id, "incident", i.title, i.date)
-        for i in sorted(catalogue.incidents.values(), key=lambda i: (i.date, i.id))
+        for i in sorted(_incidents_in(catalogue, week), key=lambda i: (i.date, i.id))
         if i.id != incident.id and abs(_days(i.date) - _days(incident.date)) <= 7
     ]
     sources = sources_of(catalogue, source_ids)
@@ -416,6 +425,14 @@ def _days(date: PartialDate) -> int:
     return dt.date(date.year, date.month or 1, date.day or 1).toordinal()
 
 
+def _week_around(date: PartialDate) -> DateFilter:
+    """The days within a week of where `date` starts (what `_days` compares)."""
+    import datetime as dt
+
+    first, last = (dt.date.fromordinal(min(max(_days(date) + d, 1), dt.date.max.toordinal())) for d in (-7, 7))
+    return DateFilter((), PartialDate(first.year, first.month, first.day), PartialDate(last.year, last.month, last.day))
+
+
 def timeline(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: Person | None = None) -> list[TimelineItem]:
     """Incidents and events in date order; a person's timeline adds the positions they took up.
 
@@ -423,15 +440,16 @@ def timeline(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: Per
     records is left out, so the timeline does not say the same thing twice.
     """
     items: list[TimelineItem] = []
-    for i in catalogue.incidents.values():
+    who = person.id if person is not None else None
+    for i in _incidents_in(catalogue, dates, who):
         involved = tuple(p.person for p in i.people)
         if person is None or person.id in involved:
             items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i))
-    for e in catalogue.events.values():
+    for e in _events_in(catalogue, dates, who):
         if person is None or person.id in e.people:
             items.append(TimelineItem(e.date, "event", e.id, e.title, e.kind, e.verification, e.end, e.people, e))
     if person is not None:
-        appointed = {e.date for e in catalogue.events.values() if person.id in e.people and e.kind == "appointment"}
+        appointed = {e.date for e in _events_in(catalogue, person=person.id) if person.id in e.people and e.kind == "appointment"}
         for n, pos in enumerate(person.positions, start=1):
             if pos.start is not None and pos.start not in appointed:
                 title = f"{person.name} becomes {pos.title}, {pos.organisation}"
@@ -442,6 +460,41 @@ def timeline(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: Per
     order = {"position": 0, "event": 1, "incident": 2}
     items.sort(key=lambda t: (t.date, order[t.type], t.id))
     return items
+
+
+# ---- reading through the compiled index ---------------------------------------------------------
+# With an index (`catalogue.index`) these read only the entries that may qualify; without one, every
+# entry. The callers apply all their filters either way, so an answer never depends on the index.
+
+
+def _incidents_in(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: str | None = None) -> Iterable[Incident]:
+    """Incidents that may meet the date filters and involve `person`."""
+    if catalogue.index is None:
+        return catalogue.incidents.values()
+    found: list[Incident] = catalogue.index.dated("incidents", dates.years, dates.since, dates.until, person)  # type: ignore[assignment]
+    return found
+
+
+def _events_in(catalogue: Catalogue, dates: DateFilter = DateFilter(), person: str | None = None) -> Iterable[Event]:
+    """Events whose span may meet the date filters and that may involve `person`."""
+    if catalogue.index is None:
+        return catalogue.events.values()
+    found: list[Event] = catalogue.index.dated("events", dates.years, dates.since, dates.until, person)  # type: ignore[assignment]
+    return found
+
+
+def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:
+    """Questions whose `related` list may name one of `ids`, in catalogue order."""
+    return catalogue.questions.values() if catalogue.index is None else catalogue.index.citing(ids)
+
+
+def _narrowed(catalogue: Catalogue, section: str, text: str) -> Catalogue:
+    """The catalogue with `section` cut down to what full-text search finds for `text` (when it is large)."""
+    import dataclasses
+
+    found = catalogue.index.candidates(section, text) if catalogue.index is not None else None
+    changes: dict[str, Any] = {section: found}
+    return catalogue if found is None else dataclasses.replace(catalogue, **changes)
 
 
 # ---- sources -----------------------------------------------------------------------------------
