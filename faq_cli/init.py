@@ -38,8 +38,8 @@ def init(directory: Path, today: dt.date | None = None) -> list[Path]:
     files = starter_files(today)
     taken = [name for name in files if os.path.lexists(directory / name)]
     if taken:
-        names = " and ".join(str(directory / name) for name in taken)
-        raise InitError(f"{names} already exist{'s' if len(taken) == 1 else ''}; not overwriting (choose another directory)")
+        them = "it" if len(taken) == 1 else "them"
+        raise InitError(f"{directory} already has {' and '.join(taken)}; not overwriting {them} (choose another directory)")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

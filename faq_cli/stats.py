@@ -77,16 +77,16 @@ def _examples(catalogue: Catalogue) -> list[Example]:
         question = next(iter(catalogue.questions.values()))
         if len(question.question) > MAX_EXAMPLE_QUESTION:
             question = min(catalogue.questions.values(), key=lambda q: len(q.question))
-        examples.append(Example(f"faq ask {shlex.quote(question.question)}", "answer a question in your own words"))
+        examples.append(Example(f"faq ask {shlex.quote(question.question)}", "in your own words"))
     if catalogue.incidents:
         latest = max(i.date.year for i in catalogue.incidents.values())
-        examples.append(Example(f"faq incidents --year {latest}", "the incidents of a year"))
+        examples.append(Example(f"faq incidents --year {latest}", "a year's incidents"))
     if catalogue.people:
-        examples.append(Example(f"faq profile {shlex.quote(_short_name(catalogue))}", "everything about one person"))
+        examples.append(Example(f"faq profile {shlex.quote(_short_name(catalogue))}", "one person in full"))
     if catalogue.incidents or catalogue.events:
-        examples.append(Example("faq timeline", "incidents and events in date order"))
-    examples.append(Example("faq stats", "charts of the catalogue"))
-    examples.append(Example("faq --help", "every command and option"))
+        examples.append(Example("faq timeline", "everything by date"))
+    examples.append(Example("faq stats", "charts"))
+    examples.append(Example("faq --help", "all commands"))
     return examples
 
 

@@ -58,7 +58,7 @@ def test_init_refuses_to_overwrite(faq, tmp_path: Path) -> None:
     (target / "catalogue.yaml").write_text("# mine, keep\n", encoding="utf-8")
     run = faq("init", str(target))
     assert run.status == 2
-    assert "catalogue.yaml already exists; not overwriting" in run.err
+    assert f"{target} already has catalogue.yaml; not overwriting it" in run.err
     assert (target / "catalogue.yaml").read_text(encoding="utf-8") == "# mine, keep\n"
     assert not (target / "catalogue.schema.json").exists()
 
@@ -69,7 +69,7 @@ def test_init_twice_refuses_the_second_time(faq, tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     run = faq("init", str(target))
     assert run.status == 2
-    assert "already exist" in run.err and "Traceback" not in run.err
+    assert "already has catalogue.yaml and catalogue.schema.json" in run.err and "Traceback" not in run.err
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
 
 

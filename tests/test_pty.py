@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -117,6 +118,16 @@ def test_a_missing_pager_prints_directly(tmp_path: Path) -> None:
     status, raw = run_in_pty(["profile", "alekseyev"], tmp_path, rows=10, env={"FAQ_CLI_PAGER": "no-such-pager-here"})
     assert status == 0
     assert "Vladimir Alekseyev" in ANSI.sub("", raw)
+
+
+def test_a_pipe_gets_plain_text_even_from_a_colour_terminal(tmp_path: Path) -> None:
+    """`faq ask … | cat` from a colour terminal: no NO_COLOR, TERM says colour, but stdout is a pipe."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAQ_CLI", "NO_COLOR", "FORCE_COLOR", "TTY_"))}
+    env |= {"TERM": "xterm-256color", "COLORTERM": "truecolor", "FAQ_CLI_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (["ask", "Who is Vladimir Alekseyev?"], ["stats"], []):
+        proc = subprocess.run([sys.executable, "-m", "faq_cli", *args], capture_output=True, text=True, env=env, timeout=30)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout and "\x1b" not in proc.stdout, args
 
 
 def test_never_paged_in_a_pipe(faq_process) -> None:

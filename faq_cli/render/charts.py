@@ -137,20 +137,19 @@ def overview(result: st.Overview) -> RenderableType:
 
 @dataclass(frozen=True, slots=True)
 class Examples:
-    """Commands with what each does beside it, or below it when the terminal is too narrow."""
+    """Commands with what each does beside it; a purpose that does not fit the terminal is left out."""
 
     items: Sequence[st.Example]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
         commands = [text(ex.command, "command") for ex in self.items]
         column = max((c.cell_len for c in commands), default=0) + 4
-        beside = column + max((len(ex.purpose) for ex in self.items), default=0) <= options.max_width
         for command, ex in zip(commands, self.items, strict=True):
-            if beside:
-                yield Text.assemble("  ", command, " " * (column - 2 - command.cell_len), Text(ex.purpose, style="hint"))
-            else:
-                yield Text.assemble("  ", command)
-                yield Text(f"      {ex.purpose}", style="hint")
+            line = Text.assemble("  ", command)
+            if column + len(ex.purpose) <= options.max_width:
+                line.append(" " * (column - line.cell_len))
+                line.append(ex.purpose, style="hint")
+            yield line
 
 
 def _section_label(section: str, n: int) -> str:
