@@ -20,7 +20,7 @@ from faq_cli import __version__
 if TYPE_CHECKING:
     from faq_cli.model import Catalogue
 
-EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 70, 74, 130
 
 app = typer.Typer(
     name="faq",
@@ -610,25 +610,30 @@ def init(
 
 
 def main() -> NoReturn:
-    """Run the app; turn a closed pipe, Ctrl-C or an internal bug into one line and an exit status."""
-    for stream in (sys.stdout, sys.stderr):
-        # A name typed in a non-UTF-8 locale arrives as lone surrogates; print them escaped, never crash on them.
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
+    """Run the app; turn a closed pipe, a full disk, Ctrl-C or an internal bug into one line and an exit status."""
+    _usable_streams()
     # Typer turns KeyboardInterrupt into a silent exit 130; a signal handler of our own keeps the message.
     signal.signal(signal.SIGINT, _interrupt)
+    status: int | str | None = EXIT_OK
     try:
-        app(prog_name="faq")
-    except SystemExit:
-        _flush_quietly()
-        raise
-    except BrokenPipeError:
+        try:
+            app(prog_name="faq")
+        except SystemExit as done:
+            status = done.code
+        sys.stdout.flush()  # what is still buffered must be written before the exit status claims success
+    except BrokenPipeError:  # the reader went away (`faq timeline | head -1`): that is not an error
         _silence_stdout()
         sys.exit(EXIT_OK)
     except (_Interrupted, KeyboardInterrupt):
-        _flush_quietly()
+        _silence_stdout()
         sys.stderr.write("faq: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # the system refused to take the output: a full disk, a vanished terminal…
+        if os.environ.get("FAQ_CLI_DEBUG"):
+            raise
+        _silence_stdout()
+        sys.stderr.write(f"faq: cannot write the output: {exc.strerror or exc}\n")
+        sys.exit(EXIT_IO)
     except Exception as exc:  # an internal bug: one line, the traceback on request
         if os.environ.get("FAQ_CLI_DEBUG"):
             raise
@@ -637,7 +642,7 @@ def main() -> NoReturn:
         what = one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:300]
         sys.stderr.write(f"faq: internal error: {what} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")
         sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+    sys.exit(status)
 
 
 class _Interrupted(BaseException):
@@ -648,14 +653,22 @@ def _interrupt(signum: int, frame: object) -> None:
     raise _Interrupted
 
 
-def _flush_quietly() -> None:
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):  # a closed pipe, or stdout already closed
-        _silence_stdout()
+def _usable_streams() -> None:
+    """Streams that cannot fail on what we write: closed ones go to /dev/null, odd text is escaped."""
+    if sys.stdout is None:  # started with stdout closed (`faq people >&-`)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        # A name typed in a non-UTF-8 locale arrives as lone surrogates; print them escaped, never crash on them.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _silence_stdout() -> None:
     # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor behind stdout: nothing to flush into
+        pass
