@@ -45,6 +45,8 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise DateError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {type(value).__name__}")
+        if isinstance(value, int) and not 1 <= value <= 9999:  # str() of a 5,000-digit int would raise
+            raise DateError("not a date: a number that is not a year from 1 to 9999 (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         text = str(value).strip()
         match = _DATE_RE.fullmatch(text)
         if not match:
