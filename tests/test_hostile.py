@@ -481,3 +481,39 @@ def test_any_bytes_give_a_catalogue_or_located_problems(tmp_path_factory: pytest
 def test_json_escape_handles_characters_beyond_the_bmp() -> None:
     assert json_escape("\U000e0041") == "\\udb40\\udc41"
     assert json.loads(f'"{json_escape(chr(0xE0041))}"') == chr(0xE0041)
+
+
+# ---- arbitrary text as any query or filter --------------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)  # surrogates and controls included
+QUERIES: list[Callable[[str], list[str]]] = [
+    lambda t: ["ask", t],
+    lambda t: ["ask", "--json", t],
+    lambda t: ["ask", "--top", t, "who is alekseyev"],
+    lambda t: ["questions", "--tag", t],
+    lambda t: ["search", t],
+    lambda t: ["search", "--json", t],
+    lambda t: ["incidents", "--year", t],
+    lambda t: ["incidents", "--since", t],
+    lambda t: ["incidents", "--until", t, "--json"],
+    lambda t: ["incidents", "--kind", t],
+    lambda t: ["incidents", "--person", t],
+    lambda t: ["incidents", "--place", t, "--json"],
+    lambda t: ["incident", t],
+    lambda t: ["incident", "--json", t],
+    lambda t: ["timeline", "--year", t],
+    lambda t: ["timeline", "--person", t, "--json"],
+    lambda t: ["profile", t],
+    lambda t: ["profile", "--json", t],
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(QUERIES))), ANY_TEXT)
+def test_any_text_as_a_query_or_filter_never_crashes(tmp_path_factory: pytest.TempPathFactory, which: int, text: str) -> None:
+    from typer.testing import CliRunner
+
+    cache = tmp_path_factory.getbasetemp() / "query-cache"
+    env = {"NO_COLOR": "1", "COLUMNS": "80", "FAQ_CLI_DATA": "", "FAQ_CLI_CACHE_DIR": str(cache), "PAGER": "cat"}
+    result = CliRunner().invoke(app, QUERIES[which](text), env=env, catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2), result.output
