@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faq_cli import model as m
 from faq_cli.errors import CatalogueError, Problem
@@ -45,11 +45,14 @@ APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
 # its stat is not trusted on the next call (git's "racily clean" problem).
 RACY_NS = 2_000_000_000
-# Sections up to this size are ranked whole; above it, text candidates come from full-text search.
+# Sections up to this size are ranked whole; above it, people come from a fuzzy pre-selection
+# over their stored name keys and incidents from full-text search, and only those are ranked.
 RANK_WHOLE = 400
 CANDIDATES = 200
+NAME_CANDIDATES = 25  # per probe and scorer
 STALE_TEMP_SECONDS = 3600
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, mode
 
@@ -69,11 +72,10 @@ CREATE INDEX entries_by_file ON entries(file);
 CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
-CREATE VIRTUAL TABLE people_text USING fts5(body, tokenize='trigram');
-CREATE VIRTUAL TABLE question_text USING fts5(body, tokenize='trigram');
+CREATE TABLE derived(name TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
-_TEXT_TABLES = {"people": "people_text", "questions": "question_text", "incidents": "incident_text"}
+_TEXT_TABLES = {"incidents": "incident_text"}
 
 
 # ---- where the index lives ------------------------------------------------------------------------
@@ -91,6 +93,22 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def code_fingerprint() -> str:
+    """The version and the modules an index's content depends on: an index built by other code is rebuilt."""
+    from faq_cli import __version__
+
+    here = Path(__file__).parent
+    parts = [__version__]
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            try:
+                st = os.stat(here / name)
+            except OSError:
+                continue
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
 def index_path(paths: Sequence[str]) -> Path:
@@ -139,7 +157,7 @@ def _state(paths: Sequence[str], names: list[str], progress: Progress | None) ->
         if plan.touched and target is not None:
             _record_touched(target, plan.touched)
         return old
-    return _build(target, old, plan, stamps, progress)
+    return _build(target, old, plan, stamps, progress, paths)
 
 
 # ---- an opened index --------------------------------------------------------------------------------
@@ -157,7 +175,7 @@ class _Index:
 
     def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
         store = Store(self.db, paths, self.synonyms)
-        return m.Catalogue(
+        store.catalogue = m.Catalogue(
             info=self.info,
             synonyms=self.synonyms,
             sources=Section(store, "sources"),
@@ -167,6 +185,7 @@ class _Index:
             questions=Section(store, "questions"),
             index=store,
         )
+        return store.catalogue
 
 
 def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
@@ -190,8 +209,8 @@ def _open_cached(target: Path) -> _Index | None:
     try:
         db = _connect(target, readonly=True)
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") != FORMAT:
-            raise ValueError("foreign index")
+        if meta.get("format") != FORMAT or meta.get("code") != code_fingerprint():
+            raise ValueError("an index of another format or built by other code")
         pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
         if pages != size:  # truncated, or appended to
             raise ValueError("index size does not match its pages")
@@ -227,10 +246,17 @@ def _stamp(name: str) -> Stamp | None:
 
 
 def _digest(name: str) -> str | None:
+    """The content hash of a regular file (None for anything else: a device is never read)."""
     try:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            digest = hashlib.blake2b(digest_size=16)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+            return digest.hexdigest()
     except (OSError, ValueError):
         return None
 
@@ -300,21 +326,26 @@ def _record_touched(target: Path, touched: list[tuple[str, Stamp]]) -> None:
 
 
 def _build(
-    target: Path | None, old: _Index | None, plan: _Plan, stamps: dict[str, Stamp | None], progress: Progress | None
+    target: Path | None,
+    old: _Index | None,
+    plan: _Plan,
+    stamps: dict[str, Stamp | None],
+    progress: Progress | None,
+    paths: Sequence[str],
 ) -> _Index:
     """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails."""
     temp = _temp_file(target) if target is not None else None
     if temp is not None:
         try:
             db = _connect(temp)
-            _fill(db, old, plan, stamps, progress)
+            _fill(db, old, plan, stamps, progress, paths)
             _sync(temp)
             os.replace(temp, target)  # type: ignore[arg-type]
             return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
         except (sqlite3.Error, OSError, ValueError):
             _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
     db = _connect(":memory:")
-    _fill(db, old, plan, stamps, progress)
+    _fill(db, old, plan, stamps, progress, paths)
     return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
 
 
@@ -356,7 +387,12 @@ def _sync(path: Path) -> None:
 
 
 def _fill(
-    db: sqlite3.Connection, old: _Index | None, plan: _Plan, stamps: dict[str, Stamp | None], progress: Progress | None
+    db: sqlite3.Connection,
+    old: _Index | None,
+    plan: _Plan,
+    stamps: dict[str, Stamp | None],
+    progress: Progress | None,
+    paths: Sequence[str],
 ) -> None:
     """Write the whole index into `db`: a copy of `old` with the changed files parsed again, or every file."""
     db.execute("PRAGMA journal_mode = OFF")  # a temporary file: a crash leaves nothing to recover
@@ -385,6 +421,7 @@ def _fill(
         if trusted is not None:
             db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
     _merge(db, names)
+    _derive(db, paths)
     db.execute("COMMIT")
     db.execute("PRAGMA optimize")
     if progress is not None:
@@ -448,7 +485,7 @@ def _compile(name: str) -> _Compiled:
     from faq_cli.catalogue import build_entry, read_file
 
     before = _stamp(name)
-    digest = _digest(name)
+    digest = _digest(name) if before is not None else None
     sections = read_file(Path(name))
     stable = before is not None and digest is not None and _stamp(name) == before
     problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
@@ -510,12 +547,30 @@ def _merge(db: sqlite3.Connection, names: list[str]) -> None:
     }
     meta = {
         "format": FORMAT,
+        "code": code_fingerprint(),
         "problems": json.dumps([(p.path, p.line, p.column, p.message) for p in found]),
         "info": _encode(info),
         "synonyms": json.dumps(synonyms),
         "maxspan": json.dumps(maxspan),
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def _derive(db: sqlite3.Connection, paths: Sequence[str]) -> None:
+    """Store what search.py derives from the whole catalogue (the question ranking index), so `ask` need not."""
+    db.execute("DELETE FROM derived")
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if json.loads(meta["problems"]):
+        return
+    from faq_cli import search
+
+    view = _read_index(db, meta).catalogue(paths)
+    for name, build in (("questions", search.build_question_index), ("people-names", _people_names)):
+        try:
+            data = json.dumps(_pack(build(view)), ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):  # a structure this codec cannot store: built per call instead
+            continue
+        db.execute("INSERT INTO derived VALUES (?, ?)", (name, data))
 
 
 # ---- what an entry is indexed by ---------------------------------------------------------------------
@@ -544,18 +599,14 @@ def _links(entry: m.Entry) -> list[tuple[str, str]]:
 
 
 def _text(section: str, entry: m.Entry) -> str | None:
-    """What full-text search finds an entry by, normalised as search.py normalises queries."""
-    from faq_cli.search import normalise
+    """What full-text search finds an entry by, as search.py keys the names and words it matches."""
+    from faq_cli.search import name_key
 
-    if isinstance(entry, m.Person):
-        parts: Sequence[str] = entry.names
-    elif isinstance(entry, m.Question):
-        parts = (entry.question, *entry.also, *entry.tags, entry.answer)
-    elif isinstance(entry, m.Incident):
-        parts = (entry.title, entry.place, entry.kind, entry.id.replace("-", " "))
+    if isinstance(entry, m.Incident):
+        parts: Sequence[str] = (entry.title, entry.place, entry.kind, entry.id.replace("-", " "))
     else:
         return None
-    return " | ".join(normalise(str(p)) for p in parts)
+    return " | ".join(name_key(str(p)) for p in parts)
 
 
 # ---- serialising entries ------------------------------------------------------------------------------
@@ -598,6 +649,60 @@ def _revive(data: dict[str, Any]) -> object:
 
 def _decode(text: str) -> Any:
     return json.loads(text, object_hook=_revive)
+
+
+def _pack(value: object) -> object:
+    """Any structure of dataclasses, dicts, lists, tuples and sets as JSON-ready data that `_unpack` restores exactly."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list):
+        return [_pack(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$u": [_pack(v) for v in value]}
+    if isinstance(value, set | frozenset):
+        return {"$s": [_pack(v) for v in value]}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {"$o": {k: _pack(v) for k, v in value.items()}}
+        if all(type(k) is int for k in value):
+            return {"$i": {str(k): _pack(v) for k, v in value.items()}}
+        return {"$m": [[_pack(k), _pack(v)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"$c": type(value).__name__, "f": {f.name: _pack(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _structure_types() -> dict[str, type]:
+    from faq_cli import search
+
+    found = dict(_MODEL_TYPES)
+    found.update((n, v) for n, v in vars(search).items() if isinstance(v, type) and dataclasses.is_dataclass(v))
+    found["NameTable"] = NameTable
+    return found
+
+
+def _unpack(text: str) -> Any:
+    types = _structure_types()
+
+    def revive(data: dict[str, Any]) -> object:
+        if "$c" in data:
+            obj: Any = object.__new__(types[data["$c"]])  # KeyError on a foreign type: treated as a damaged index
+            for name, item in data["f"].items():
+                object.__setattr__(obj, name, item)
+            return obj
+        if "$o" in data:
+            return data["$o"]
+        if "$i" in data:
+            return {int(k): v for k, v in data["$i"].items()}
+        if "$u" in data:
+            return tuple(data["$u"])
+        if "$s" in data:
+            return set(data["$s"])
+        if "$m" in data:
+            return {k: v for k, v in data["$m"]}
+        return data
+
+    return json.loads(text, object_hook=revive)
 
 
 # ---- a file's ids and references, for the cross-file checks ---------------------------------------------
@@ -684,8 +789,10 @@ class Store:
         self.paths = list(paths)
         self.synonyms = synonyms
         self.memory: m.Catalogue | None = None
+        self.catalogue = m.Catalogue()  # the indexed catalogue this store serves, set once it exists
         self._maxspan: dict[str, int] | None = None
         self._counts: dict[str, int] = {}
+        self._derived: dict[str, Any] = {}
 
     # -- safety net
 
@@ -703,6 +810,8 @@ class Store:
             return None
         try:
             return self.db.execute(sql, params).fetchall()
+        except UnicodeEncodeError:  # a lone surrogate from argv: no entry can have it
+            return []
         except sqlite3.Error:
             self.fallback()
             return None
@@ -814,21 +923,56 @@ class Store:
 
     def candidates(self, section: str, text: str) -> Mapping[str, m.Entry] | None:
         """The entries of `section` most likely to match `text`, or None to rank the whole (small) section."""
-        table = _TEXT_TABLES.get(section)
-        if table is None or self.memory is not None or self.count(section) <= RANK_WHOLE:
+        if section not in ("people", "incidents") or self.memory is not None or self.count(section) <= RANK_WHOLE:
             return None
-        chosen = self._match(table, text, CANDIDATES)
-        if chosen is not None and section == "incidents":  # an incident is also found by the names of its people
-            for person_id in list(self._match("people_text", text, 5) or ())[:5]:
+        if section == "people":
+            return self._by_ids("people", self._named(text, NAME_CANDIDATES))
+        chosen = self._match("incident_text", text, CANDIDATES)
+        if chosen is not None:  # an incident is also found by the names of its people
+            for person_id in self._named(text, 2):
                 for incident in self.dated("incidents", (), None, None, person_id):
                     chosen.setdefault(incident.id, incident)
         return chosen
 
-    def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
-        """Full-text search: whole words in incidents, trigrams (typo-tolerant) in names and questions."""
-        from faq_cli.search import normalise
+    def _named(self, text: str, limit: int) -> list[str]:
+        """Ids of the people whose names come closest to `text`, by the measures search.score_person combines.
 
-        words = self._expand(normalise(text)).split()
+        The best `limit` by each measure (whole name, words in any order, one word of a name)
+        for the whole query and for each of its words: whoever scores best overall is best by
+        one of these, so the exact ranking over this shortlist is the ranking over everyone.
+        """
+        from rapidfuzz import fuzz, process
+
+        from faq_cli.search import name_key
+
+        names = self.prebuilt("people-names", _people_names)
+        query = name_key(text)
+        probes = {query, *query.split()} - {""}
+        ids: dict[str, None] = {}
+        for probe in sorted(probes):
+            for choices, owners, scorer in (
+                (names.keys, names.key_owners, fuzz.ratio),
+                (names.keys, names.key_owners, fuzz.token_sort_ratio),
+                (names.keys, names.key_owners, fuzz.token_set_ratio),
+                (names.words, names.word_owners, fuzz.ratio),
+            ):
+                for _, _, n in process.extract(probe, choices, scorer=scorer, limit=limit):
+                    ids[owners[n]] = None
+        return list(ids)
+
+    def _by_ids(self, section: str, ids: list[str]) -> dict[str, Any]:
+        chosen: dict[str, Any] = {}
+        for entry_id in ids:
+            entry = self.entry(section, entry_id)
+            if entry is not None:
+                chosen[entry_id] = entry
+        return chosen
+
+    def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
+        """Full-text search: whole words in incidents, trigrams (typo-tolerant) in names."""
+        from faq_cli.search import name_key
+
+        words = self._expand(name_key(text)).split()
         trigrams = {w[i : i + 3] for w in words for i in range(max(len(w) - 2, 0))}
         pieces = set(words) if table == "incident_text" else trigrams
         terms = sorted('"' + p.replace('"', '""') + '"' for p in pieces)
@@ -844,14 +988,28 @@ class Store:
             return None
         return {r[0]: e for r, e in zip(rows, found, strict=True)}
 
+    def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
+        """What search.py derives from the whole catalogue, as stored at build time (else built now)."""
+        if name not in self._derived:
+            value = None
+            rows = self.rows("SELECT data FROM derived WHERE name = ?", (name,))
+            if rows:
+                try:
+                    value = _unpack(rows[0][0])
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    value = None
+            self._derived[name] = value if value is not None else build(self.memory or self.catalogue)
+        result: T = self._derived[name]
+        return result
+
     def _expand(self, text: str) -> str:
         """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""
-        from faq_cli.search import normalise
+        from faq_cli.search import name_key
 
         padded = f" {text} "
         extra = []
         for group in self.synonyms:
-            terms = [normalise(t) for t in group]
+            terms = [name_key(t) for t in group]
             if any(t and f" {t} " in padded for t in terms):
                 extra += terms
         return " ".join([text, *extra])
@@ -861,6 +1019,31 @@ class Store:
             rows = self.rows("SELECT value FROM meta WHERE key = 'maxspan'")
             self._maxspan = json.loads(rows[0][0]) if rows else {}
         return self._maxspan
+
+
+@dataclass(slots=True)
+class NameTable:
+    """Every person's names as search.py keys them, and each word of them, with whose they are."""
+
+    keys: list[str] = field(default_factory=list)
+    key_owners: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    word_owners: list[str] = field(default_factory=list)
+
+
+def _people_names(catalogue: m.Catalogue) -> NameTable:
+    from faq_cli.search import name_key
+
+    table = NameTable()
+    for person in catalogue.people.values():
+        for name in person.names:
+            key = name_key(name)
+            table.keys.append(key)
+            table.key_owners.append(person.id)
+            for word in key.split():
+                table.words.append(word)
+                table.word_owners.append(person.id)
+    return table
 
 
 class Section(Mapping[str, Any]):

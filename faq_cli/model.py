@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
 OUTCOMES = ("killed", "wounded", "unharmed", "unknown")
@@ -255,6 +255,7 @@ class CatalogueInfo:
 
 
 Entry = Source | Person | Incident | Event | Question
+T = TypeVar("T")
 
 
 class CatalogueIndex(Protocol):
@@ -276,6 +277,10 @@ class CatalogueIndex(Protocol):
 
     def candidates(self, section: str, text: str) -> Mapping[str, Entry] | None:
         """The entries of `section` most likely to match `text`; None when the section is small enough to rank whole."""
+        ...
+
+    def prebuilt(self, name: str, build: Callable[[Catalogue], T]) -> T:
+        """What `build` derives from the whole catalogue, as stored when the index was built (or built now)."""
         ...
 
 

@@ -472,6 +472,8 @@ def _cached(kind: str, catalogue: Catalogue, build: Callable[[Catalogue], Index]
 
 
 def question_index(catalogue: Catalogue) -> Index:
+    if catalogue.index is not None:  # the compiled index stores it: no need to read every question
+        return catalogue.index.prebuilt("questions", build_question_index)
     return _cached("questions", catalogue, build_question_index)
 
 

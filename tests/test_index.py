@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -217,3 +219,52 @@ def test_index_survives_the_cli_running_commands_back_to_back(faq: Callable[...,
     for _ in range(3):
         assert faq("profile", "--json", "moskalik").status == 0
     assert cli.State.data in (None, [])
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """A generated catalogue of 3,000 incidents (300 people), and the generator's names for it."""
+    generate = _generator()
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate.write(3000, folder)
+    return folder, generate.Catalogue(3000)
+
+
+def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
+    faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, synthetic: tuple[Path, Any]
+) -> None:
+    """Above RANK_WHOLE entries, people and incidents are ranked from full-text candidates only: same answers."""
+    folder, generated = synthetic
+    monkeypatch.setattr("faq_cli.index.RANK_WHOLE", 50)
+    latin, cyrillic, alias = generated.names[17]
+    surname = latin.split()[1]
+    commands = [
+        ("profile", "--json", surname),
+        ("profile", "--json", cyrillic),
+        ("profile", "--json", alias.lower()),
+        ("profile", "--json", surname[:-1] + "x" + surname[-1]),  # a typo
+        ("ask", "--json", f"who is {latin}"),
+        ("ask", "--json", "--top", "5", f"what is known about the sanctions of {alias}"),
+        ("incidents", "--json", "--year", "1975"),
+        ("incidents", "--json", "--year", "2001", "--year", "2003", "--kind", "arson"),
+        ("incidents", "--json", "--since", "2020-02", "--until", "2020-03-15"),
+        ("incidents", "--json", "--person", surname),
+        ("timeline", "--json", "--year", "1999"),
+        ("timeline", "--json", "--person", latin),
+        ("incident", "--json", "incident-42"),
+        ("incident", "--json", "incident 42"),
+    ]
+    indexed = [faq("--data", str(folder), *args) for args in commands]
+    _without_index(monkeypatch)
+    plain = [faq("--data", str(folder), *args) for args in commands]
+    for args, a, b in zip(commands, indexed, plain, strict=True):
+        assert (a.status, a.out) == (b.status, b.out), args
+    assert any(json.loads(a.out) for a in indexed if a.status == 0)
