@@ -91,14 +91,18 @@ def _examples(catalogue: Catalogue) -> list[Example]:
 
 
 def _short_name(catalogue: Catalogue) -> str:
-    """The surname of the person in the latest incident (else the first person), if it finds them alone; else their id."""
-    from faq_cli import query
+    """The surname of the person in the latest incident (else the first person) if no one else bears it; else their id.
 
+    A plain word count rather than the fuzzy matcher: the overview must not pay for loading search.
+    """
     latest = sorted((i for i in catalogue.incidents.values() if i.people), key=lambda i: (i.date, i.id))
     person_id = latest[-1].people[0].person if latest else next(iter(catalogue.people))
-    surname = catalogue.people[person_id].name.split()[-1] if catalogue.people[person_id].name.split() else person_id
-    found = query.find_person(catalogue, surname)
-    return surname if getattr(found, "id", None) == person_id else person_id
+    words = catalogue.people[person_id].name.split()
+    if not words:
+        return person_id
+    surname = words[-1]
+    bearers = [p for p in catalogue.people.values() if surname.casefold() in (w.casefold() for n in p.names for w in n.split())]
+    return surname if len(bearers) == 1 else person_id
 
 
 def stats(catalogue: Catalogue) -> Stats:
