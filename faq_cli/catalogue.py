@@ -41,57 +41,93 @@ def read_file(path: Path) -> FileSections:
     return FileSections(parsed.path, sections, walker.problems)
 
 
+References = list[tuple[str, list[str], list[Mark]]]
+
+
+@dataclass(slots=True)
+class EntryRefs:
+    """What the cross-file checks need of one entry: its id and where it stands, and its references."""
+
+    section: str
+    id: str | None
+    mark: Mark
+    broken: bool
+    references: References
+
+
+@dataclass(slots=True)
+class FileRefs:
+    """What the cross-file checks need of one file; small enough for the index to keep per file."""
+
+    path: str
+    problems: list[Problem]
+    info: list[tuple[str, Any, Mark]]
+    synonyms: list[tuple[str, ...]]
+    entries: list[EntryRefs]
+
+
+def file_refs(file: FileSections) -> FileRefs:
+    """A validated file's problems, ids, references, catalogue info and synonyms."""
+    refs = FileRefs(file.path, file.problems, [], [], [])
+    for name, value in file.sections.items():
+        if value is None:
+            continue
+        if name == "catalogue":
+            refs.info.extend((key, item, value.key_marks[key]) for key, item in value.items())
+        elif name == "synonyms":
+            refs.synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
+        else:
+            for entry in value:
+                if entry is not None:
+                    entry_id = entry.get("id")
+                    known = isinstance(entry_id, str)
+                    mark = entry.value_marks["id"] if known else entry.mark
+                    refs.entries.append(
+                        EntryRefs(name, entry_id if known else None, mark, is_broken(entry), list(_reference_lists(entry)))
+                    )
+    return refs
+
+
 @dataclass(slots=True)
 class _Merge:
     """Collects entries from every file, remembering where each id and reference stands."""
 
     problems: list[Problem] = field(default_factory=list)
-    entries: dict[str, list[tuple[str, LocMap]]] = field(default_factory=lambda: {s: [] for s in m.ENTRY_SECTIONS})
-    broken: list[tuple[str, str, LocMap]] = field(default_factory=list)
+    entries: dict[str, list[tuple[str, EntryRefs]]] = field(default_factory=lambda: {s: [] for s in m.ENTRY_SECTIONS})
+    broken: list[tuple[str, str, EntryRefs]] = field(default_factory=list)
     seen: dict[str, dict[str, tuple[str, Mark]]] = field(default_factory=lambda: {s: {} for s in m.ENTRY_SECTIONS})
     info: dict[str, Any] = field(default_factory=dict)
     info_marks: dict[str, tuple[str, Mark]] = field(default_factory=dict)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add_file(self, file: FileSections) -> None:
+    def add_file(self, file: FileRefs) -> None:
         self.problems.extend(file.problems)
-        for name, value in file.sections.items():
-            if value is None:
-                continue
-            if name == "catalogue":
-                self._add_info(file.path, value)
-            elif name == "synonyms":
-                self.synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
-            else:
-                for entry in value:
-                    if entry is not None:
-                        self._add_entry(name, file.path, entry)
+        self._add_info(file.path, file.info)
+        self.synonyms.extend(file.synonyms)
+        for entry in file.entries:
+            self._add_entry(file.path, entry)
 
-    def _add_info(self, path: str, info: LocMap) -> None:
-        for key, value in info.items():
+    def _add_info(self, path: str, info: list[tuple[str, Any, Mark]]) -> None:
+        for key, value, key_mark in info:
             if key in self.info_marks:
                 where, mark = self.info_marks[key]
-                self.problems.append(
-                    Problem(path, *info.key_marks[key], f"catalogue {key} is given twice (first at {where}:{mark[0]})")
-                )
+                self.problems.append(Problem(path, *key_mark, f"catalogue {key} is given twice (first at {where}:{mark[0]})"))
                 continue
             self.info[key] = value
-            self.info_marks[key] = (path, info.key_marks[key])
+            self.info_marks[key] = (path, key_mark)
 
-    def _add_entry(self, section: str, path: str, entry: LocMap) -> None:
-        entry_id = entry.get("id")
-        if isinstance(entry_id, str):
+    def _add_entry(self, path: str, entry: EntryRefs) -> None:
+        section, entry_id = entry.section, entry.id
+        if entry_id is not None:
             first = self.seen[section].get(entry_id)
             if first:
                 noun = section.rstrip("s") if section != "people" else "person"
                 self.problems.append(
-                    Problem(
-                        path, *entry.value_marks["id"], f"duplicate {noun} id '{entry_id}' (first at {first[0]}:{first[1][0]})"
-                    )
+                    Problem(path, *entry.mark, f"duplicate {noun} id '{entry_id}' (first at {first[0]}:{first[1][0]})")
                 )
                 return
-            self.seen[section][entry_id] = (path, entry.value_marks["id"])
-        if is_broken(entry):
+            self.seen[section][entry_id] = (path, entry.mark)
+        if entry.broken:
             self.broken.append((section, path, entry))
         else:
             self.entries[section].append((path, entry))
@@ -105,11 +141,11 @@ class _Merge:
         for section, path, entry in self.broken:  # their sound fields still count
             self._check_entry(path, section, entry, ids)
 
-    def _check_entry(self, path: str, section: str, entry: LocMap, ids: dict[str, set[str]]) -> None:
+    def _check_entry(self, path: str, section: str, entry: EntryRefs, ids: dict[str, set[str]]) -> None:
         def missing(mark: Mark, message: str) -> None:
             self.problems.append(Problem(path, *mark, message))
 
-        for key, value, marks in _reference_lists(entry):
+        for key, value, marks in entry.references:
             if key == "sources":
                 for ref, mark in zip(value, marks, strict=True):
                     if ref not in ids["sources"]:
@@ -198,11 +234,10 @@ def build_entry(section: str, fields: dict[str, Any]) -> m.Entry:
     return entry
 
 
-def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = (), *, entries: bool = True) -> m.Catalogue:
-    """Merge validated files into one catalogue, or raise with every problem found.
+def merge_files(files: Iterable[FileRefs], extra: Iterable[Problem] = ()) -> m.Catalogue:
+    """The cross-file checks alone: the catalogue's info and synonyms with empty sections, or raise with every problem.
 
-    With `entries=False` only the cross-file checks run and the sections stay empty:
-    the index checks the catalogue from each file's ids and references alone.
+    The index runs this over the references it keeps per file, without parsing them again.
     """
     merge = _Merge()
     merge.problems.extend(extra)
@@ -211,14 +246,19 @@ def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = ()
     merge.check_references()
     if merge.problems:
         raise CatalogueError(sorted(merge.problems, key=lambda p: (p.path, p.line, p.column)))
-    catalogue = m.Catalogue(
-        info=m.CatalogueInfo(**merge.info),
-        synonyms=tuple(merge.synonyms),
-    )
-    for section, cls in _ENTRY_TYPES.items() if entries else ():
+    return m.Catalogue(info=m.CatalogueInfo(**merge.info), synonyms=tuple(merge.synonyms))
+
+
+def build_catalogue(files: Iterable[FileSections], extra: Iterable[Problem] = ()) -> m.Catalogue:
+    """Merge validated files into one catalogue, or raise with every problem found."""
+    files = list(files)
+    catalogue = merge_files((file_refs(f) for f in files), extra)
+    # No problem anywhere: every entry is sound and its id unique, so all of them are built, in file order.
+    for section, cls in _ENTRY_TYPES.items():
         target: dict[str, Any] = getattr(catalogue, section)
-        for _path, entry in merge.entries[section]:
-            target[str(entry["id"])] = _build(cls, entry)
+        for file in files:
+            for entry in file.sections.get(section) or ():
+                target[str(entry["id"])] = _build(cls, entry)
     return catalogue
 
 

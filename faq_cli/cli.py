@@ -532,22 +532,19 @@ def validate(
 
     Example: faq validate my-catalogue/
     """
-    from faq_cli.catalogue import active_paths, build_catalogue, catalogue_files, read_file
-    from faq_cli.errors import CatalogueError, Problem
+    from faq_cli import index
+    from faq_cli.files import active_paths
+    from faq_cli.render.progress import index_progress
 
-    files, problems = catalogue_files(paths or active_paths(State.data))
-    found: list[Problem] = []
-    try:
-        build_catalogue((read_file(f) for f in files), problems)
-    except CatalogueError as exc:
-        found = exc.problems
+    # Through the index: only files changed since the last check are parsed again.
+    found, file_count = index.check(paths or active_paths(State.data), progress=index_progress())
     if as_json:
         _emit_json([p.to_json() for p in found])
     else:
         from faq_cli.render import terminal
 
         # One problem a line, never wrapped: editors and grep read path:line:col from each line.
-        terminal.console().print(terminal.problems(found, len(files)), soft_wrap=True)
+        terminal.console().print(terminal.problems(found, file_count), soft_wrap=True)
     if found:
         raise typer.Exit(EXIT_NO_MATCH)
 

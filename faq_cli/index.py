@@ -37,9 +37,9 @@ from faq_cli.errors import CatalogueError, Problem
 from faq_cli.files import catalogue_files
 
 if TYPE_CHECKING:
-    from faq_cli.catalogue import FileSections
+    from faq_cli.catalogue import FileRefs
 
-FORMAT = "faq-cli index 1"
+FORMAT = "faq-cli index 2"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -60,7 +60,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
     path TEXT PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER, mode INTEGER,
-    digest TEXT, problems TEXT NOT NULL, skeleton TEXT NOT NULL
+    digest TEXT, problems TEXT NOT NULL, refs TEXT NOT NULL
 );
 CREATE TABLE entries(
     file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -445,7 +445,7 @@ class _Compiled:
     digest: str | None
     stable: bool  # the file did not change while it was read
     problems: list[tuple[str, int, int, str]]
-    skeleton: str
+    refs: str
     entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
 
 
@@ -482,7 +482,7 @@ def _safe_stat(name: str) -> os.stat_result | None:
 
 def _compile(name: str) -> _Compiled:
     """Parse and validate one file; keep its problems, its ids and references, and its entries as rows."""
-    from faq_cli.catalogue import build_entry, read_file
+    from faq_cli.catalogue import build_entry, file_refs, read_file
 
     before = _stamp(name)
     digest = _digest(name) if before is not None else None
@@ -496,7 +496,7 @@ def _compile(name: str) -> _Compiled:
                 entry = build_entry(section, fields)
                 start, stop = _span(entry)
                 rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
-    return _Compiled(name, digest, stable, problems, _encode_skeleton(sections), rows)
+    return _Compiled(name, digest, stable, problems, _encode_refs(file_refs(sections)), rows)
 
 
 def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
@@ -511,7 +511,7 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             mode,
             compiled.digest if compiled.stable else None,
             json.dumps(compiled.problems),
-            compiled.skeleton,
+            compiled.refs,
         ),
     )
     for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
@@ -527,16 +527,15 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
 
 
 def _merge(db: sqlite3.Connection, names: list[str]) -> None:
-    """The cross-file checks (duplicate ids, references) over every file's skeleton; the result goes to `meta`."""
-    from faq_cli.catalogue import FileSections, build_catalogue
+    """The cross-file checks (duplicate ids, references) over the references kept per file; the result goes to `meta`."""
+    from faq_cli.catalogue import merge_files
 
     files = []
     for name in names:
-        row = db.execute("SELECT problems, skeleton FROM files WHERE path = ?", (name,)).fetchone()
-        problems = [Problem(*p) for p in json.loads(row[0])]
-        files.append(FileSections(name, _decode_skeleton(row[1]), problems))
+        row = db.execute("SELECT problems, refs FROM files WHERE path = ?", (name,)).fetchone()
+        files.append(_decode_refs(name, [Problem(*p) for p in json.loads(row[0])], row[1]))
     try:
-        merged = build_catalogue(files, entries=False)
+        merged = merge_files(files)
         found: list[Problem] = []
         info, synonyms = merged.info, merged.synonyms
     except CatalogueError as exc:
@@ -616,21 +615,35 @@ _MODEL_TYPES: dict[str, type] = {
 }
 
 
+_DEFAULTS: dict[type, list[tuple[str, object]]] = {}
+
+
+def _fields_of(cls: type) -> list[tuple[str, object]]:
+    """A model class's fields with their defaults (MISSING when required), looked up once per class."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = [(f.name, f.default) for f in dataclasses.fields(cls)]
+    return found
+
+
 def _plain(value: object) -> object:
     """A model object as JSON-ready data, tagged with its type; fields at their default are left out."""
+    if isinstance(value, str | int | float) or value is None:
+        return value
     if isinstance(value, m.PartialDate):
         return {"$d": [value.year, value.month, value.day]}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, object] = {"$t": type(value).__name__}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if f.default is not dataclasses.MISSING and item == f.default:
+    cls = type(value)
+    if cls.__name__ in _MODEL_TYPES:
+        out: dict[str, object] = {"$t": cls.__name__}
+        for name, default in _fields_of(cls):
+            item = getattr(value, name)
+            if item is default or (default is not dataclasses.MISSING and item == default):
                 continue
-            out[f.name] = _plain(item)
+            out[name] = _plain(item)
         return out
-    return value
+    raise TypeError(f"cannot store a {cls.__name__}")
 
 
 def _encode(value: object) -> str:
@@ -705,73 +718,27 @@ def _unpack(text: str) -> Any:
     return json.loads(text, object_hook=revive)
 
 
-# ---- a file's ids and references, for the cross-file checks ---------------------------------------------
-
-_REFERENCE_KEYS = frozenset(("id", "sources", "related", "people", "person"))
+# ---- a file's ids and references, for the cross-file checks ------------------------------------------
 
 
-def _encode_skeleton(file: FileSections) -> str:
-    """The parts of a validated file that the merge reads: ids, references, catalogue info, synonyms — with marks."""
-    from faq_cli.validate import is_broken
-    from faq_cli.yamlfile import LocList, LocMap
-
-    def tree(value: object, keep_all: bool, top: bool = False) -> object:
-        """`keep_all` keeps every field; otherwise only references and what leads to them."""
-        if isinstance(value, LocMap):
-            fields = []
-            for key, item in value.items():
-                if keep_all or key in _REFERENCE_KEYS:
-                    fields.append([key, value.key_marks.get(key), value.value_marks.get(key), tree(item, True)])
-                elif isinstance(item, LocMap | LocList):
-                    inner = tree(item, False)
-                    if inner is not None:
-                        fields.append([key, value.key_marks.get(key), value.value_marks.get(key), inner])
-            if not fields and not keep_all and not top:
-                return None
-            return {"m": value.mark, "f": fields, "b": is_broken(value)}
-        if isinstance(value, LocList):
-            items = [[mark, tree(item, keep_all)] for item, mark in zip(value, value.item_marks, strict=True)]
-            return {"l": value.mark, "i": items}
-        if isinstance(value, m.PartialDate):
-            return {"d": value.iso()}
-        return value
-
-    sections: dict[str, object] = {}
-    for name, value in file.sections.items():
-        if name in ("catalogue", "synonyms") or value is None:
-            sections[name] = tree(value, True)
-        else:
-            entries = zip(value, value.item_marks, strict=True)
-            sections[name] = {"l": value.mark, "i": [[mark, tree(entry, False, top=True)] for entry, mark in entries]}
-    return json.dumps(sections, ensure_ascii=False, separators=(",", ":"))
+def _encode_refs(refs: FileRefs) -> str:
+    """What the merge needs of a file (see catalogue.FileRefs), as compact JSON lists; its problems are kept apart."""
+    entries = [[e.section, e.id, e.mark, e.broken, e.references] for e in refs.entries]
+    info = [[key, _plain(value), mark] for key, value, mark in refs.info]
+    return json.dumps([info, refs.synonyms, entries], ensure_ascii=False, separators=(",", ":"))
 
 
-def _decode_skeleton(text: str) -> dict[str, Any]:
-    from faq_cli.validate import _Broken
-    from faq_cli.yamlfile import LocList, LocMap
+def _decode_refs(path: str, problems: list[Problem], text: str) -> FileRefs:
+    from faq_cli.catalogue import EntryRefs, FileRefs
 
-    def tree(value: Any) -> Any:
-        if isinstance(value, dict):
-            if "f" in value:
-                out = (_Broken if value["b"] else LocMap)(tuple(value["m"]))
-                for key, key_mark, value_mark, item in value["f"]:
-                    out[key] = tree(item)
-                    if key_mark is not None:
-                        out.key_marks[key] = tuple(key_mark)
-                    if value_mark is not None:
-                        out.value_marks[key] = tuple(value_mark)
-                return out
-            if "i" in value:
-                seq = LocList(tuple(value["l"]))
-                for mark, item in value["i"]:
-                    seq.append(tree(item))
-                    seq.item_marks.append(tuple(mark))
-                return seq
-            if "d" in value:
-                return m.PartialDate.parse(value["d"])
-        return value
-
-    return {name: tree(value) for name, value in json.loads(text).items()}
+    info, synonyms, entries = json.loads(text, object_hook=_revive)
+    return FileRefs(
+        path,
+        problems,
+        [(key, value, tuple(mark)) for key, value, mark in info],
+        [tuple(group) for group in synonyms],
+        [EntryRefs(section, entry_id, tuple(mark), broken, refs) for section, entry_id, mark, broken, refs in entries],
+    )
 
 
 # ---- serving: lazy sections and indexed lookups ---------------------------------------------------------
