@@ -1,0 +1,255 @@
+"""Wall time and peak memory of `faq` commands, beside the bare interpreter and a minimal Typer+Rich app.
+
+    python bench/run.py                         # the bundled catalogue, 1k and 10k incidents
+    python bench/run.py --sizes 100000 200000   # larger synthetic catalogues (generated once, under bench/out/)
+    python bench/run.py --runs 9 --build-runs 1
+
+Every figure is one fresh process, as a user's shell runs it (output to a pipe,
+so text output is plain but still laid out by Rich): the median wall
+time of `--runs` runs, and the largest peak resident memory among them
+(from `wait4`). For each size it measures the first call (the index build,
+from an empty cache), warm `ask`, `incidents --year`, `profile`,
+`timeline --year`, and `validate` after one file changed; the warm queries
+on a synthetic catalogue are chosen to return as many entries as the same
+command on the bundled one, so the comparison is of scale, not of output
+size. Beside them, measured in the same run: `python -c pass`, the minimal
+Typer app of bench/minimal_app.py, and PyYAML's CSafeLoader parsing the
+same files (the yardstick for the build). Prints Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+PYTHON = sys.executable
+BUNDLED = ROOT / "data"
+
+CSAFE = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("*.yaml")):
+    with open(path, encoding="utf-8") as handle:
+        yaml.load(handle, Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Figure:
+    label: str
+    seconds: float
+    peak_mb: float
+    runs: int
+    note: str = ""
+
+
+def environment(cache: Path) -> dict[str, str]:
+    """What a user's shell gives `faq`: bytecode caching on, no colour (output goes to a pipe), our cache."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "FAQ_CLI_DATA", "FORCE_COLOR")}
+    env.update({"NO_COLOR": "1", "FAQ_CLI_CACHE_DIR": str(cache), "COLUMNS": "100"})
+    return env
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    """Wall seconds, peak RSS in MB, exit status and stdout of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, proc.returncode, out
+
+
+def measure(label: str, argv: list[str], env: dict[str, str], runs: int, before: object = None, note: str = "") -> Figure:
+    times, peaks = [], []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        seconds, peak, status, _ = run_once(argv, env)
+        if status not in (0, 1):
+            raise SystemExit(f"{label}: exit status {status} from {' '.join(argv)}")
+        times.append(seconds)
+        peaks.append(peak)
+    return Figure(label, statistics.median(times), max(peaks), runs, note)
+
+
+def faq(*args: str) -> list[str]:
+    return [PYTHON, "-m", "faq_cli", *args]
+
+
+# ---- choosing comparable queries --------------------------------------------------------------------
+
+
+@dataclass
+class Queries:
+    """The arguments of each warm query for one catalogue, and how many entries each returns."""
+
+    ask: str
+    year: str
+    year_count: int
+    timeline_year: str
+    timeline_count: int
+    person: str
+    person_count: int
+
+
+BUNDLED_QUERIES = Queries("who is alekseyev", "2025", 0, "2025", 0, "alekseyev", 0)
+
+
+def _counts(folder: Path, section: str, pattern: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    regex = re.compile(pattern, re.MULTILINE)
+    for path in sorted(folder.glob(f"{section}-*.yaml")):
+        found.update(regex.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def bundled_counts(env: dict[str, str]) -> Queries:
+    """How many entries the bundled catalogue's queries return (the size to match)."""
+    import json
+
+    q = BUNDLED_QUERIES
+
+    def count(*args: str) -> int:
+        _, _, _, out = run_once(faq("--data", str(BUNDLED), *args, "--json"), env)
+        return len(json.loads(out))
+
+    profile = json.loads(run_once(faq("--data", str(BUNDLED), "profile", q.person, "--json"), env)[3])
+    return Queries(
+        q.ask,
+        q.year,
+        count("incidents", "--year", q.year),
+        q.timeline_year,
+        count("timeline", "--year", q.timeline_year),
+        q.person,
+        len(profile["incidents"]),
+    )
+
+
+def synthetic_queries(folder: Path, size: int, target: Queries) -> Queries:
+    """A year and a person whose results are as close as possible in number to the bundled catalogue's."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    years = _counts(folder, "incidents", r"^    date: (\d{4})")
+    event_years = _counts(folder, "events", r"^    date: (\d{4})")
+    year = min(years, key=lambda y: (abs(years[y] - target.year_count), y))
+    both = {y: years[y] + event_years[y] for y in set(years) | set(event_years)}
+    timeline_year = min(both, key=lambda y: (abs(both[y] - target.timeline_count), y))
+    involved = _counts(folder, "incidents", r"^      - person: person-(\d+)$")
+    person = min(involved, key=lambda p: (abs(involved[p] - target.person_count), int(p)))
+    latin, _, _ = generate.Catalogue(size).names[int(person) - 1]
+    return Queries(f"who is {latin}", year, years[year], timeline_year, both[timeline_year], latin, involved[person])
+
+
+# ---- one catalogue ------------------------------------------------------------------------------------
+
+
+def bench_catalogue(name: str, folder: Path, queries: Queries, runs: int, build_runs: int) -> list[Figure]:
+    cache = OUT / f"cache-{name}"
+    env = environment(cache)
+    data = ["--data", str(folder)]
+    figures = []
+
+    def cold() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    figures.append(
+        measure("first call (index build)", faq(*data, "incidents", "--json", "--year", queries.year), env, build_runs, cold)
+    )
+    warm = [
+        ("faq ask", faq(*data, "ask", queries.ask), "1 answer"),
+        ("faq ask --json", faq(*data, "ask", "--json", queries.ask), "1 answer"),
+        ("faq incidents --year", faq(*data, "incidents", "--year", queries.year), f"{queries.year_count} entries"),
+        ("faq profile", faq(*data, "profile", queries.person), f"{queries.person_count} incidents"),
+        ("faq timeline --year", faq(*data, "timeline", "--year", queries.timeline_year), f"{queries.timeline_count} entries"),
+    ]
+    run_once(warm[0][1], env)  # the index exists and is fresh
+    for label, argv, note in warm:
+        figures.append(measure(label, argv, env, runs, note=note))
+    figures.append(measure("faq validate, one file changed", faq(*data, "validate"), env, max(build_runs, 3), _editor(folder)))
+    figures.append(measure("CSafeLoader alone, same files", [PYTHON, "-c", CSAFE, str(folder)], env, build_runs))
+    return figures
+
+
+def _editor(folder: Path) -> object:
+    """Each call changes one file's content (a comment line that flips), as an edit would."""
+    target = sorted(folder.glob("*.yaml"))[-1]
+    state = {"n": 0}
+
+    def edit() -> None:
+        state["n"] += 1
+        text = target.read_text(encoding="utf-8").split("\n# bench edit ")[0]
+        target.write_text(f"{text}\n# bench edit {state['n']}\n", encoding="utf-8")
+
+    return edit
+
+
+def baselines(runs: int) -> list[Figure]:
+    env = environment(OUT / "cache-baseline")
+    return [
+        measure("python -c pass", [PYTHON, "-c", "pass"], env, runs),
+        measure("minimal Typer app + Rich panel", [PYTHON, str(HERE / "minimal_app.py")], env, runs),
+        measure("faq --version", faq("--version"), env, runs),
+        measure("faq --help", faq("--help"), env, runs),
+    ]
+
+
+def table(title: str, figures: list[Figure], typer_app: Figure) -> str:
+    lines = [
+        f"### {title}",
+        "",
+        "| command | wall (median) | × minimal app | peak memory | runs | returns |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for f in figures:
+        ratio = f"{f.seconds / typer_app.seconds:.2f}"
+        lines.append(f"| {f.label} | {f.seconds * 1000:,.0f} ms | {ratio} | {f.peak_mb:,.0f} MB | {f.runs} | {f.note} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="synthetic catalogue sizes (incidents)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per warm figure (median)")
+    parser.add_argument("--build-runs", type=int, default=3, help="runs per build figure (large sizes: 1)")
+    parser.add_argument("--no-bundled", action="store_true", help="skip the bundled catalogue")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "faq_cli"), str(HERE)], check=True, env=environment(OUT))
+
+    base = baselines(args.runs)
+    typer_app = base[1]
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}\n")
+    print(table("Baselines", base, typer_app), "\n")
+    target = bundled_counts(environment(OUT / "cache-bundled"))
+    if not args.no_bundled:
+        figures = bench_catalogue("bundled", BUNDLED, target, args.runs, args.build_runs)
+        print(table("Bundled catalogue", figures, typer_app), "\n")
+    for size in args.sizes:
+        folder = OUT / f"cat-{size}"
+        if not folder.is_dir():
+            subprocess.run([PYTHON, str(HERE / "generate.py"), str(size), str(folder)], check=True)
+        queries = synthetic_queries(folder, size, target)
+        build_runs = args.build_runs if size <= 10_000 else 1
+        figures = bench_catalogue(str(size), folder, queries, args.runs, build_runs)
+        megabytes = sum(p.stat().st_size for p in folder.glob("*.yaml")) / 1e6
+        print(table(f"{size:,} incidents ({megabytes:,.0f} MB of YAML)", figures, typer_app), "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
