@@ -371,12 +371,17 @@ def incidents(
         i
         for i in _incidents_in(catalogue, dates, person.id if person else None)
         if dates.admits(i.date)
-        and (kind_key is None or kind_key in search.normalise(i.kind))
-        and (place_key is None or place_key in search.normalise(i.place))
+        and (kind_key is None or _contains(search.normalise(i.kind), kind_key))
+        and (place_key is None or _contains(search.normalise(i.place), place_key))
         and (person is None or any(p.person == person.id for p in i.people))
     ]
     chosen.sort(key=lambda i: (i.date, i.id), reverse=reverse)
     return chosen
+
+
+def _contains(text: str, key: str) -> bool:
+    """A filter's words appear in the text; a filter that folds to nothing (only punctuation) matches nothing."""
+    return bool(key) and key in text
 
 
 def find_incident(catalogue: Catalogue, text: str) -> Incident | NoMatch:

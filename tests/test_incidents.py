@@ -375,3 +375,10 @@ def test_sources_json_carries_the_link(faq) -> None:
     sources = _json(faq("--data", VIEWS, "sources", "--json"))
     assert sources[0]["url"] == "https://example.org/wire-1"
     assert [len(s["cited_by"]) for s in sources] == [4, 1]
+
+
+def test_a_filter_of_only_punctuation_or_control_characters_matches_nothing(faq) -> None:
+    for option in ("--kind", "--place"):
+        run = faq("incidents", option, "\x1b[")
+        assert run.status == 0
+        assert run.out.strip() == "no incidents"
