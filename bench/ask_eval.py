@@ -4,12 +4,19 @@
     python bench/ask_eval.py --set bench/ask_heldout.yaml # the held-out set
     python bench/ask_eval.py --cli                        # through the installed `faq` (one process per query)
     python bench/ask_eval.py -v                           # also list every miss
+    python bench/ask_eval.py --scores                     # score and margin of every query, for recalibrating
 
 A query set is YAML: `on_topic: [{query, expect}]` (expect = the right
 question id) and `off_topic: [query]` (the tool must abstain). Top-1 counts
 only confident answers; top-3 counts the expected id among the first three
 candidates shown (the answer and its runners-up, or the closest candidates
 when the tool abstains).
+
+`--scores` prints, for every query, the top candidate's score and its margin
+over the runner-up, grouped as right-top (the expected question ranks first),
+wrong-top and off-topic, then the lowest and highest of each group: the
+abstention rule (search.confident_question) should accept every right-top
+and refuse every off-topic and wrong-top, with room to spare.
 """
 
 from __future__ import annotations
@@ -36,10 +43,21 @@ class Outcome:
     expect: str | None
     match: str | None
     ranked: tuple[str, ...]
-    score: float
+    scores: tuple[float, ...]  # of `ranked`, best first
+
+    @property
+    def score(self) -> float:
+        return self.scores[0] if self.scores else 0.0
+
+    @property
+    def margin(self) -> float:
+        return self.scores[0] - self.scores[1] if len(self.scores) > 1 else self.score
 
 
-def ask_in_process(queries: list[str], data: list[str] | None) -> list[tuple[str | None, tuple[str, ...], float]]:
+Result = tuple[str | None, tuple[str, ...], tuple[float, ...]]
+
+
+def ask_in_process(queries: list[str], data: list[str] | None) -> list[Result]:
     from faq_cli import query
     from faq_cli.catalogue import active_paths, load_catalogue
 
@@ -49,11 +67,12 @@ def ask_in_process(queries: list[str], data: list[str] | None) -> list[tuple[str
         answer = query.ask(catalogue, text, top=3)
         match = answer.question.id if answer.question else None
         ranked = ((match,) if match else ()) + tuple(c.id for c in answer.alternatives)
-        out.append((match, ranked, answer.score if match else (answer.alternatives[0].score if answer.alternatives else 0.0)))
+        scores = ((answer.score,) if match else ()) + tuple(c.score for c in answer.alternatives)
+        out.append((match, ranked, scores))
     return out
 
 
-def ask_cli(queries: list[str], data: list[str] | None) -> list[tuple[str | None, tuple[str, ...], float]]:
+def ask_cli(queries: list[str], data: list[str] | None) -> list[Result]:
     exe = shutil.which("faq") or str(Path(sys.executable).parent / "faq")
     extra = [a for d in data or [] for a in ("--data", d)]
     out = []
@@ -65,8 +84,8 @@ def ask_cli(queries: list[str], data: list[str] | None) -> list[tuple[str | None
         doc = json.loads(proc.stdout)
         match = doc["match"]["id"] if doc["match"] else None
         ranked = ((match,) if match else ()) + tuple(a["id"] for a in doc["alternatives"])
-        score = doc["match"]["score"] if doc["match"] else (doc["alternatives"][0]["score"] if doc["alternatives"] else 0.0)
-        out.append((match, ranked, float(score)))
+        scores = ((doc["match"]["score"],) if match else ()) + tuple(a["score"] for a in doc["alternatives"])
+        out.append((match, ranked, tuple(float(s) for s in scores)))
     return out
 
 
@@ -83,6 +102,7 @@ def main() -> None:
     parser.add_argument("--data", action="append", help="catalogue path (default: the bundled one)")
     parser.add_argument("--cli", action="store_true", help="run the installed `faq` command instead of calling query.ask")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--scores", action="store_true", help="print every query's score and margin, by group")
     args = parser.parse_args()
 
     on_topic, off_topic = load_set(args.set)
@@ -117,6 +137,29 @@ def main() -> None:
             if o.match != o.expect:
                 got = o.match or f"(abstained; closest {', '.join(o.ranked[:3])})"
                 print(f"  MISS {o.query!r}: expected {o.expect or 'abstention'}, got {got} [{o.score:.1f}]")
+    if args.scores:
+        print_scores(outcomes)
+
+
+def print_scores(outcomes: list[Outcome]) -> None:
+    """Score and margin of the top candidate, by whether it is right, wrong or should not exist."""
+    groups: dict[str, list[Outcome]] = {"right-top": [], "wrong-top": [], "off-topic": []}
+    for o in outcomes:
+        if o.expect is None:
+            groups["off-topic"].append(o)
+        else:
+            groups["right-top" if o.ranked[:1] == (o.expect,) else "wrong-top"].append(o)
+    for name, members in groups.items():
+        print(f"{name} ({len(members)})")
+        for o in sorted(members, key=lambda o: (o.score, o.margin)):
+            verdict = "answered" if o.match else "abstained"
+            print(f"  {o.score:5.1f} {o.margin:5.1f}  {verdict:9s}  {o.query!r}")
+        if members:
+            low, high = min(members, key=lambda o: o.score), max(members, key=lambda o: o.score)
+            print(
+                f"  score {low.score:.1f}..{high.score:.1f}, margin {min(o.margin for o in members):.1f}.."
+                f"{max(o.margin for o in members):.1f}"
+            )
 
 
 if __name__ == "__main__":

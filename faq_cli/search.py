@@ -33,6 +33,8 @@ from rapidfuzz.distance import Levenshtein
 from faq_cli.model import Catalogue, Event, Incident, Person, Question
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# The soft and hard signs only mark how a consonant sounds: 'Фаниль' is 'Fanil', 'Прокофьев' 'Prokofev'.
+_SIGNS = dict.fromkeys(map(ord, "ьъЬЪ"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 24
@@ -41,7 +43,7 @@ MAX_QUERY_TERMS = 24
 @lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Fold case, accents, script and punctuation: 'Алексеев' and 'Alekséev!' both give 'alekseev'."""
-    text = unicodedata.normalize("NFKC", _SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4]))
+    text = unicodedata.normalize("NFKC", _SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4])).translate(_SIGNS)
     return _NON_WORD.sub(" ", anyascii(text).casefold()).strip()
 
 
@@ -116,16 +118,96 @@ explained describe know known show give want need going go detail details info i
 # Question words say what kind of answer is wanted: kept, but light. So is 'happen', which frames
 # a question ('when did the talks happen') more than it names a subject.
 _QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how", "happen"}
-_RUSSIAN_QUESTION_WORDS = {
-    "kto": "who",
-    "chto": "what",
-    "kakoi": "which",
-    "kogda": "when",
-    "gde": "where",
-    "pochemu": "why",
-    "zachem": "why",
-    "kak": "how",
+# Words that frame or hedge a question in any subject ('how many times', 'right now', 'part of'): kept,
+# but as light as question words, so that a rare mention in some answer does not make them decisive.
+_FRAMING_WORDS = _words("""
+now right many much since time times part anyone anybody anything someone somebody something really actually
+exactly still ever even more most kind sort way thing things lot lots think say said says mean means
+""")
+# Contractions typed without the apostrophe.
+_CONTRACTIONS = {"whats": "what", "whos": "who", "hows": "how", "wheres": "where", "whens": "when", "whys": "why"}
+
+# Russian words a question is commonly made of, read as the English word the catalogue would use, so a
+# Russian query meets an English catalogue. Each is a whole word or, ending in '*', a stem that takes an
+# ending of up to four letters (стрелял, стреляли, стрельба). An empty meaning drops the word.
+_RUSSIAN = {
+    **dict.fromkeys(("кто", "кого", "кому", "кем"), "who"),
+    **dict.fromkeys(("что", "чего", "чем", "чём"), "what"),
+    **dict.fromkeys(("какой", "какая", "какое", "какие", "каков*"), "which"),
+    **dict.fromkeys(("почему", "зачем", "отчего"), "why"),
+    **dict.fromkeys(("где", "куда", "откуда"), "where"),
+    "как": "how",
+    "когда": "when",
+    "сколько": "how many",
+    **dict.fromkeys(
+        (
+            "такой",
+            "такая",
+            "такое",
+            "такие",
+            "это",
+            "этот",
+            "эта",
+            "эти",
+            "этого",
+            "этой",
+            "этом",
+            "же",
+            "ну",
+            "вообще",
+            "про",
+            "расскажи",
+            "расскажите",
+            "скажи",
+            "скажите",
+            "объясни",
+            "объясните",
+        ),
+        "",
+    ),
+    **dict.fromkeys(("стрел*", "выстрел*", "застрел*", "обстрел*"), "shot"),
+    **dict.fromkeys(("убийц*",), "killer"),
+    **dict.fromkeys(("убит*", "убил*", "убий*", "убив*", "ликвидир*"), "killed"),
+    **dict.fromkeys(("погиб*", "умер*", "смерт*", "гибел*"), "died"),
+    **dict.fromkeys(("покушени*", "покушал*"), "assassination attempt"),
+    **dict.fromkeys(("напад*", "атак*"), "attack"),
+    **dict.fromkeys(("взрыв*", "взорв*"), "explosion"),
+    **dict.fromkeys(("бомб*", "заминир*"), "bomb"),
+    **dict.fromkeys(("ранен*", "ранил*", "ранени*"), "wounded"),
+    **dict.fromkeys(("жив", "живой", "живым", "выжил*", "выжив*"), "alive"),
+    **dict.fromkeys(("случил*", "произош*", "произошл*"), "happened"),
+    **dict.fromkeys(("подозрева*", "подозреваем*"), "suspect"),
+    **dict.fromkeys(("виноват*", "винова*"), "to blame"),
+    **dict.fromkeys(("ответствен*",), "responsible"),
+    **dict.fromkeys(("причин*",), "reason"),
+    **dict.fromkeys(("мотив*",), "motive"),
+    **dict.fromkeys(("цель", "цели", "целью"), "purpose"),
+    **dict.fromkeys(("значени*", "значим*", "важн*"), "significance"),
+    **dict.fromkeys(("последстви*",), "consequences"),
+    **dict.fromkeys(("дальше", "далее", "будущ*"), "future"),
+    **dict.fromkeys(("безопасност*",), "security"),
+    **dict.fromkeys(("охран*", "защит*"), "protection"),
+    **dict.fromkeys(("связ*",), "link"),
+    **dict.fromkeys(("дата", "даты", "дату", "дат"), "date"),
+    **dict.fromkeys(("санкци*",), "sanctions"),
+    **dict.fromkeys(("переговор*",), "talks"),
+    **dict.fromkeys(("мирн*",), "peace"),
+    **dict.fromkeys(("мятеж*", "бунт*", "восстани*"), "mutiny"),
+    **dict.fromkeys(("роль", "роли", "ролью"), "role"),
+    **dict.fromkeys(("биограф*",), "biography"),
+    **dict.fromkeys(("генерал*",), "general"),
+    **dict.fromkeys(("офицер*",), "officer"),
+    **dict.fromkeys(("командир*", "командующ*"), "commander"),
+    **dict.fromkeys(("разведк*", "разведыват*"), "intelligence"),
+    **dict.fromkeys(("военн*",), "military"),
+    **dict.fromkeys(("росси*",), "russia"),
+    **dict.fromkeys(("украин*",), "ukraine"),
+    **dict.fromkeys(("москв*",), "moscow"),
+    **dict.fromkeys(("сша", "америк*"), "united states"),
 }
+_RUSSIAN_WORDS = {w: m for w, m in _RUSSIAN.items() if not w.endswith("*")}
+_RUSSIAN_STEMS = {w[:-1]: m for w, m in _RUSSIAN.items() if w.endswith("*")}
+_CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 QUESTION_WORD_WEIGHT = 0.3
 
 # Built-in synonym groups; a catalogue's `synonyms:` section adds to them (groups sharing a term merge).
@@ -135,21 +217,23 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("attack", "assault", "attempt on his life", "assassination attempt", "attempted assassination", "покушение"),
     ("tried to kill", "try to kill", "attempted to kill", "attempt to kill", "attack"),
     ("happened", "happen", "occurred", "случилось", "произошло"),
-    ("shooting", "shot", "shooter", "gunman", "gunfire", "shot at", "стрельба"),
+    ("shooting", "shot", "shots", "shooter", "gunman", "gunfire", "gunshot", "shot at", "opened fire", "стрельба"),
+    ("alive", "survive", "survived", "survival", "survivor", "condition", "health", "recover", "recovery"),
+    ("pattern", "series", "campaign", "wave", "spate", "string of", "streak", "chain of", "trend"),
     ("explosion", "blast", "detonation", "blew up", "exploded", "взрыв"),
     ("bomb", "bombing", "explosive", "explosive device", "бомба"),
     ("who did it", "who is responsible", "responsible", "responsibility", "who is behind", "behind", "blame", "to blame"),
     ("perpetrator", "culprit", "suspect", "attacker", "assailant", "killer"),
-    ("motive", "reason", "purpose", "motivation"),
+    ("motive", "reason", "purpose", "motivation", "point", "aim", "goal", "rationale"),
     ("significant", "significance", "important", "importance", "matter", "matters", "big deal"),
-    ("next", "future", "going forward", "outlook", "consequence", "aftermath", "from now on"),
+    ("next", "future", "going forward", "outlook", "consequence", "aftermath", "from now on", "long term", "long run"),
     ("link", "linked", "connected", "connection", "tied", "related"),
     ("negotiations", "negotiate", "negotiated", "negotiation", "talks", "переговоры"),
     ("sanctions", "sanction", "sanctioned", "blacklisted", "blacklist", "санкции"),
     ("mutiny", "rebellion", "uprising", "revolt", "insurrection", "мятеж", "бунт", "восстание"),
     ("wounded", "injured", "hurt", "ранен"),
     ("hospital", "hospitalised", "hospitalized", "больница"),
-    ("protection", "protect", "protected", "safety", "safe", "guarded"),
+    ("protection", "protect", "protected", "safety", "safe", "guarded", "security", "secure", "bodyguard"),
     ("officer", "commander", "general", "генерал"),
     ("us", "usa", "u s", "united states", "america", "american"),
     ("uk", "united kingdom", "britain", "british", "england"),
@@ -180,7 +264,7 @@ def _compile_synonyms(groups: Iterable[Sequence[str]]) -> _Synonyms:
 
     members: list[tuple[str, ...]] = []
     for group in groups:
-        keys = [k for k in (tuple(term_key(w) for w in normalise(str(t)).split()) for t in group) if k]
+        keys = [k for k in (tuple(_keys(str(t))) for t in group) if k]
         for key in keys:
             members.append(key)
             parent[root(key)] = root(keys[0])
@@ -198,12 +282,27 @@ def _compile_synonyms(groups: Iterable[Sequence[str]]) -> _Synonyms:
 
 _STOP_KEYS = frozenset(term_key(w) for word in _STOP_WORDS for w in normalise(word).split())
 _QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
-_LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")}
+_LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")} | {term_key(w) for w in _FRAMING_WORDS}
+
+
+def _russian_word(match: re.Match[str]) -> str:
+    word = match.group().lower().replace("ё", "е")
+    if word in _RUSSIAN_WORDS:
+        return _RUSSIAN_WORDS[word]
+    for cut in range(5):  # the longest stem that leaves an ending of at most four letters
+        if len(word) - cut >= 3 and word[: len(word) - cut] in _RUSSIAN_STEMS:
+            return _RUSSIAN_STEMS[word[: len(word) - cut]]
+    return word
+
+
+def _english(text: str) -> str:
+    """Russian question and news words replaced by their English meaning; names and the rest left alone."""
+    return _CYRILLIC_WORD.sub(_russian_word, text.translate(_SIGNS)) if _CYRILLIC_WORD.search(text) else text
 
 
 def _keys(text: str) -> list[str]:
-    words = normalise(text).split()
-    return [term_key(_RUSSIAN_QUESTION_WORDS.get(w, w)) for w in words]
+    words = normalise(_english(text)).split()
+    return [term_key(_CONTRACTIONS.get(w, w)) for w in words]
 
 
 def _apply_synonyms(keys: Sequence[str], synonyms: _Synonyms) -> list[tuple[str, int, int]]:
@@ -310,8 +409,8 @@ def _idf(df: float, total: int) -> float:
 
 def _correct(key: str, index: Index) -> tuple[str, float]:
     """A word the catalogue does not know, corrected to the nearest known word (with a confidence)."""
-    if key in index.known or key.isdigit() or len(key) < 5:
-        return key, 1.0
+    if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 5:
+        return key, 1.0  # a stop word is not a misspelt word: 'would' is not 'wound'
     allowed = 1 if len(key) < 8 else 2
     best: tuple[int, str] | None = None
     for length in range(len(key) - allowed, len(key) + allowed + 1):
@@ -363,6 +462,20 @@ class Evidence:
 
 COVERAGE_SHARE = 0.6
 RERANK = 40
+# A phrasing that asks the same way ('who shot…', 'why kill…') says what kind of answer is wanted:
+# 'who shot the general' is about the culprit, not the general's profile.
+FRAME_BONUS = 10.0
+
+
+def _frame(terms: Iterable[str]) -> str | None:
+    """The question word and the term after it ('who>~shot'), which together say what is asked."""
+    previous = None
+    for term in terms:
+        if previous is not None:
+            return f"{previous}>{term}"
+        if term in _QUESTION_KEYS:
+            previous = term
+    return None
 
 
 def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
@@ -377,20 +490,27 @@ def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
     heavy = [t for t in qterms if t.term not in _LIGHT]
     explained: dict[int, float] = defaultdict(float)
     _explain(heavy, index, explained)
+    telling = set(explained)  # entries that share at least one telling term with the query
     light = [t for t in qterms if t.term in _LIGHT]
     if len(explained) < keep:
         _explain(light, index, explained)
         light = []
     docs = index.documents
     shortlist = heapq.nlargest(keep, explained.items(), key=itemgetter(1))
+    frame = _frame(t.term for t in qterms)
     out = []
     for doc, weight in shortlist:
         for t in light:
             w = index.postings.get(t.term, {}).get(doc, 0.0)
             weight += t.weight * t.confidence * (w + (1 - w) * w / index.spread.get(t.term, 1.0))
         coverage = weight / total
-        phrase = max((_overlap(qterms, p, index) for p in docs[doc].phrasings), default=0.0)
+        phrasings = docs[doc].phrasings
+        phrase = max((_overlap(qterms, p, index) for p in phrasings), default=0.0)
         score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * phrase)
+        if frame is not None and any(_frame(p) == frame for p in phrasings):
+            score = min(100.0, score + FRAME_BONUS)
+        if doc not in telling:  # only question and framing words in common: as good as one phrasing, at most
+            score *= phrase
         out.append(Evidence(doc, coverage, phrase, score))
     out.sort(key=lambda e: (-e.score, docs[e.doc].id))
     return out[:limit] if limit else out

@@ -34,6 +34,13 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("who is to blame for the attack", "who-is-behind-the-attack"),  # synonym of 'who is behind'
         ("who did it", "who-is-behind-the-attack"),  # only stop and question words
         ("moskalik", "who-was-moskalik"),  # a one-word fragment
+        ("кто такой Кириллов", "who-was-kirillov"),  # Russian question word, filler word dropped
+        ("как застрелили Алексеева", "what-happened-in-the-attack"),  # Russian verb, inflected name
+        ("почему убивают генералов", "why-are-officers-targeted"),  # Russian, every word inflected
+        ("whats the reason for killing generals", "why-are-officers-targeted"),  # contraction without apostrophe
+        ("is it part of a wave of killings", "pattern-of-targeted-killings"),  # wave ~ pattern
+        ("is he still alive", "what-happened-in-the-attack"),  # alive ~ condition
+        ("who would want to shoot alekseyev", "who-is-behind-the-attack"),  # 'would' is not read as 'wound'
     ],
 )
 def test_ask_finds_the_question_however_it_is_typed(faq: Faq, query: str, expected: str) -> None:
@@ -46,7 +53,17 @@ def test_ask_takes_the_words_unquoted(faq: Faq) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["what is the capital of France", "weather in Moscow tomorrow", "who is Taylor Swift", "hello", "", "   ", "?!"],
+    [
+        "what is the capital of France",
+        "weather in Moscow tomorrow",
+        "who is Taylor Swift",
+        "what time is it",  # only question and framing words in common with any question
+        "кто выиграл чемпионат мира",
+        "hello",
+        "",
+        "   ",
+        "?!",
+    ],
 )
 def test_off_topic_questions_get_no_answer_and_exit_1(faq: Faq, query: str) -> None:
     run = faq("ask", query)

@@ -134,6 +134,25 @@ def test_multi_word_synonyms_stand_for_their_group(faq: Faq) -> None:
     assert json.loads(run.out)["match"]["id"] == "who-is-alekseyev"
 
 
+def test_russian_question_words_and_verbs_meet_an_english_catalogue(faq: Faq, tmp_path: Path) -> None:
+    run = faq("--data", catalogue(tmp_path, MAYOR), "ask", "--json", "кто его убил")  # 'who killed him'
+    assert run.status == 0, run.out
+    assert json.loads(run.out)["match"]["id"] == "mayor"
+
+
+def test_a_stop_word_is_never_corrected_into_a_catalogue_word(faq: Faq) -> None:
+    # 'would' is one letter from 'wound' (in the bundled answers); it must stay a stop word.
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    words = {w for t in search.query_terms("why would anyone kill generals", index) for w in t.words}
+    assert not any(w.startswith("vound") for w in words)
+
+
+def test_soft_and_hard_signs_do_not_split_a_word() -> None:
+    assert search.normalise("Фаниль Прокофьев") == "fanil prokofev"
+
+
 # ---- faq search ----------------------------------------------------------------------------------
 
 
