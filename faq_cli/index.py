@@ -39,7 +39,7 @@ from faq_cli.files import catalogue_files
 if TYPE_CHECKING:
     from faq_cli.catalogue import FileRefs
 
-FORMAT = "faq-cli index 2"
+FORMAT = "faq-cli index 3"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -95,19 +95,23 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+# The modules that decide what an index holds: how files are read and checked, what entries are,
+# and what search derives from them. Another version of any of them means another index.
+_SHAPING = ("__init__", "catalogue", "errors", "files", "index", "model", "schema", "search", "validate", "yamlfile")
+
+
 def code_fingerprint() -> str:
     """The version and the modules an index's content depends on: an index built by other code is rebuilt."""
     from faq_cli import __version__
 
     here = Path(__file__).parent
     parts = [__version__]
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py"):
-            try:
-                st = os.stat(here / name)
-            except OSError:
-                continue
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    for name in _SHAPING:
+        try:
+            st = os.stat(here / f"{name}.py")
+        except OSError:
+            continue
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
@@ -172,9 +176,12 @@ class _Index:
     info: m.CatalogueInfo
     synonyms: tuple[tuple[str, ...], ...]
     files: dict[str, sqlite3.Row] = field(default_factory=dict)
+    build: str = ""
+    target: Path | None = None  # the file it was read from; None in memory
 
     def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
         store = Store(self.db, paths, self.synonyms)
+        store.target, store.build = self.target, self.build
         store.catalogue = m.Catalogue(
             info=self.info,
             synonyms=self.synonyms,
@@ -214,7 +221,9 @@ def _open_cached(target: Path) -> _Index | None:
         pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
         if pages != size:  # truncated, or appended to
             raise ValueError("index size does not match its pages")
-        return _read_index(db, meta)
+        index = _read_index(db, meta)
+        index.target = target
+        return index
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         if db is not None:
             db.close()
@@ -228,7 +237,7 @@ def _read_index(db: sqlite3.Connection, meta: dict[str, str]) -> _Index:
         raise ValueError("no catalogue info")
     synonyms = tuple(tuple(str(t) for t in group) for group in json.loads(meta["synonyms"]))
     files = {row["path"]: row for row in db.execute("SELECT path, ord, size, mtime_ns, inode, mode, digest FROM files")}
-    return _Index(db, problems, info, synonyms, files)
+    return _Index(db, problems, info, synonyms, files, meta.get("build", ""))
 
 
 # ---- what changed -----------------------------------------------------------------------------------
@@ -341,7 +350,9 @@ def _build(
             _fill(db, old, plan, stamps, progress, paths)
             _sync(temp)
             os.replace(temp, target)  # type: ignore[arg-type]
-            return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
+            index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
+            index.target = target
+            return index
         except (sqlite3.Error, OSError, ValueError):
             _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
     db = _connect(":memory:")
@@ -421,7 +432,7 @@ def _fill(
         if trusted is not None:
             db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
     _merge(db, names)
-    _derive(db, paths)
+    db.execute("DELETE FROM derived")  # what search derives is stored again on first use, from the new content
     db.execute("COMMIT")
     db.execute("PRAGMA optimize")
     if progress is not None:
@@ -551,25 +562,9 @@ def _merge(db: sqlite3.Connection, names: list[str]) -> None:
         "info": _encode(info),
         "synonyms": json.dumps(synonyms),
         "maxspan": json.dumps(maxspan),
+        "build": os.urandom(8).hex(),
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
-
-
-def _derive(db: sqlite3.Connection, paths: Sequence[str]) -> None:
-    """Store what search.py derives from the whole catalogue (the question ranking index), so `ask` need not."""
-    db.execute("DELETE FROM derived")
-    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    if json.loads(meta["problems"]):
-        return
-    from faq_cli import search
-
-    view = _read_index(db, meta).catalogue(paths)
-    for name, build in (("questions", search.build_question_index), ("people-names", _people_names)):
-        try:
-            data = json.dumps(_pack(build(view)), ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError):  # a structure this codec cannot store: built per call instead
-            continue
-        db.execute("INSERT INTO derived VALUES (?, ?)", (name, data))
 
 
 # ---- what an entry is indexed by ---------------------------------------------------------------------
@@ -722,22 +717,57 @@ def _unpack(text: str) -> Any:
 
 
 def _encode_refs(refs: FileRefs) -> str:
-    """What the merge needs of a file (see catalogue.FileRefs), as compact JSON lists; its problems are kept apart."""
-    entries = [[e.section, e.id, e.mark, e.broken, e.references] for e in refs.entries]
-    info = [[key, _plain(value), mark] for key, value, mark in refs.info]
-    return json.dumps([info, refs.synonyms, entries], ensure_ascii=False, separators=(",", ":"))
+    """What the merge needs of a file (see catalogue.FileRefs) as flat JSON arrays, which decode fast.
+
+    Per entry its section, id, mark and whether it is broken; per list of references its
+    entry, key and length; then every reference with its mark. The file's problems are kept apart.
+    """
+    groups: list[object] = []
+    flat: list[object] = []
+    for n, entry in enumerate(refs.entries):
+        for key, values, marks in entry.references:
+            groups += (n, key, len(values))
+            for value, mark in zip(values, marks, strict=True):
+                flat += (value, mark[0], mark[1])
+    return json.dumps(
+        {
+            "info": [[key, _plain(value), mark] for key, value, mark in refs.info],
+            "synonyms": refs.synonyms,
+            "sections": [e.section for e in refs.entries],
+            "ids": [e.id for e in refs.entries],
+            "marks": [x for e in refs.entries for x in e.mark],
+            "broken": [n for n, e in enumerate(refs.entries) if e.broken],
+            "groups": groups,
+            "refs": flat,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _decode_refs(path: str, problems: list[Problem], text: str) -> FileRefs:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-    info, synonyms, entries = json.loads(text, object_hook=_revive)
+    data = json.loads(text, object_hook=_revive)
+    marks = data["marks"]
+    entries = [
+        EntryRefs(section, entry_id, (marks[2 * n], marks[2 * n + 1]), False, [])
+        for n, (section, entry_id) in enumerate(zip(data["sections"], data["ids"], strict=True))
+    ]
+    for n in data["broken"]:
+        entries[n].broken = True
+    groups, flat, at = data["groups"], data["refs"], 0
+    for g in range(0, len(groups), 3):
+        n, key, count = groups[g : g + 3]
+        chunk = flat[at : at + 3 * count]
+        at += 3 * count
+        entries[n].references.append((key, chunk[0::3], list(zip(chunk[1::3], chunk[2::3], strict=True))))
     return FileRefs(
         path,
         problems,
-        [(key, value, tuple(mark)) for key, value, mark in info],
-        [tuple(group) for group in synonyms],
-        [EntryRefs(section, entry_id, tuple(mark), broken, refs) for section, entry_id, mark, broken, refs in entries],
+        [(key, value, (mark[0], mark[1])) for key, value, mark in data["info"]],
+        [tuple(group) for group in data["synonyms"]],
+        entries,
     )
 
 
@@ -760,6 +790,8 @@ class Store:
         self._maxspan: dict[str, int] | None = None
         self._counts: dict[str, int] = {}
         self._derived: dict[str, Any] = {}
+        self.target: Path | None = None  # the index file, when it is one (not in memory)
+        self.build = ""  # which build of it: derived data is written back only to the same one
 
     # -- safety net
 
@@ -956,7 +988,7 @@ class Store:
         return {r[0]: e for r, e in zip(rows, found, strict=True)}
 
     def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
-        """What search.py derives from the whole catalogue, as stored at build time (else built now)."""
+        """What search.py derives from the whole catalogue: read from the index, else built now and stored there."""
         if name not in self._derived:
             value = None
             rows = self.rows("SELECT data FROM derived WHERE name = ?", (name,))
@@ -965,9 +997,33 @@ class Store:
                     value = _unpack(rows[0][0])
                 except (ValueError, KeyError, TypeError, AttributeError):
                     value = None
-            self._derived[name] = value if value is not None else build(self.memory or self.catalogue)
+            if value is None:
+                value = build(self.memory or self.catalogue)
+                if self.memory is None:
+                    self._store_derived(name, value)
+            self._derived[name] = value
         result: T = self._derived[name]
         return result
+
+    def _store_derived(self, name: str, value: object) -> None:
+        """Keep a derived structure in the index file for the next calls (best effort: never fails a lookup)."""
+        if self.target is None:
+            return
+        try:
+            data = json.dumps(_pack(value), ensure_ascii=False, separators=(",", ":"))
+            db = _connect(self.target)
+            try:
+                db.execute("PRAGMA busy_timeout = 200")
+                db.execute("BEGIN IMMEDIATE")
+                # Only into the very file this store reads: a newer index renamed over it has its own.
+                row = db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
+                if row is not None and row[0] == self.build:
+                    db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?)", (name, data))
+                db.execute("COMMIT")
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError, TypeError, ValueError):
+            pass
 
     def _expand(self, text: str) -> str:
         """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""

@@ -268,3 +268,28 @@ def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
     for args, a, b in zip(commands, indexed, plain, strict=True):
         assert (a.status, a.out) == (b.status, b.out), args
     assert any(json.loads(a.out) for a in indexed if a.status == 0)
+
+
+def test_the_question_ranking_index_is_stored_and_refreshed_with_the_catalogue(
+    faq: Callable[..., Run], catalogue_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faq_cli import search
+
+    built: list[int] = []
+    original = search.build_question_index
+
+    def counting(catalogue: Any) -> Any:
+        built.append(1)
+        return original(catalogue)
+
+    monkeypatch.setattr(search, "build_question_index", counting)
+    ask = ("--data", str(catalogue_copy), "ask", "--json")
+    assert faq(*ask, "who is alekseyev").status == 0
+    assert faq(*ask, "who is alekseyev").status == 0
+    assert len(built) == 1  # the second call read it from the index
+    questions = catalogue_copy / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    questions.write_text(text.replace("Who is Vladimir Alekseyev?", "Who is the quartermaster Zebedee?"), encoding="utf-8")
+    run = faq(*ask, "who is the quartermaster zebedee")
+    assert json.loads(run.out)["match"]["id"] == "who-is-alekseyev"
+    assert len(built) == 2
