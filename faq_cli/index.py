@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import sqlite3
@@ -33,6 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faq_cli import model as m
+
+try:  # hashlib's own import loads OpenSSL (2-3 ms a call); BLAKE2 is built into CPython
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
 from faq_cli.errors import CatalogueError, Problem
 from faq_cli.files import catalogue_files
 
@@ -112,13 +116,13 @@ def code_fingerprint() -> str:
         except OSError:
             continue
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+    return blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
 def index_path(paths: Sequence[str]) -> Path:
     """One index file per set of catalogue paths, as given and as absolute paths."""
     key = json.dumps([list(paths), [os.path.abspath(p) for p in paths]])
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    digest = blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return cache_dir() / f"catalogue-{digest}.sqlite"
 
 
@@ -262,7 +266,7 @@ def _digest(name: str) -> str | None:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode):
                 return None
-            digest = hashlib.blake2b(digest_size=16)
+            digest = blake2b(digest_size=16)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
             return digest.hexdigest()

@@ -27,8 +27,6 @@ from functools import lru_cache
 from operator import itemgetter
 
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from faq_cli.model import Catalogue, Event, Incident, Person, Question
 
@@ -407,6 +405,14 @@ def _idf(df: float, total: int) -> float:
     return 0.5 + math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
+def _extract_one(key: str, choices: Sequence[str], allowed: int) -> tuple[str, float, int] | None:
+    # rapidfuzz is imported where it is used, so commands that never match text (incidents --year) skip it.
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    return process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=allowed)
+
+
 def _correct(key: str, index: Index) -> tuple[str, float]:
     """A word the catalogue does not know, corrected to the nearest known word (with a confidence)."""
     if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 5:
@@ -414,7 +420,7 @@ def _correct(key: str, index: Index) -> tuple[str, float]:
     allowed = 1 if len(key) < 8 else 2
     best: tuple[int, str] | None = None
     for length in range(len(key) - allowed, len(key) + allowed + 1):
-        found = process.extractOne(key, index.vocabulary.get(length, ()), scorer=Levenshtein.distance, score_cutoff=allowed)
+        found = _extract_one(key, index.vocabulary.get(length, ()), allowed)
         if found is not None and (best is None or found[1] < best[0]):
             best = (int(found[1]), found[0])
     if best is not None:
@@ -803,6 +809,8 @@ def _without_ranks(key: str) -> str:
 
 def score_person(query: str, person: Person) -> float:
     """How well `query` names the person: whole names in any spelling, or one word of a name."""
+    from rapidfuzz import fuzz
+
     q = _without_ranks(name_key(query[:MAX_QUERY_CHARS]))
     if not q:
         return 0.0
@@ -841,6 +849,8 @@ INCIDENT_MARGIN = 3.0
 
 def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
     """Incidents by how well the query names them: title, place, kind, people's names."""
+    from rapidfuzz import fuzz
+
     q = name_key(query[:MAX_QUERY_CHARS])
     scored: list[Scored] = []
     for incident in catalogue.incidents.values():
