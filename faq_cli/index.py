@@ -940,25 +940,25 @@ class Store:
     def _named(self, text: str, limit: int) -> list[str]:
         """Ids of the people whose names come closest to `text`, by the measures search.score_person combines.
 
-        The best `limit` by each measure (whole name, words in any order, one word of a name)
-        for the whole query and for each of its words: whoever scores best overall is best by
-        one of these, so the exact ranking over this shortlist is the ranking over everyone.
+        The best `limit` by each measure (whole name, words in any order, a subset of the words,
+        one word of a name): whoever scores best overall is best by one of these, so the exact
+        ranking over this shortlist is the ranking over everyone (ties at the cut aside).
         """
         from rapidfuzz import fuzz, process
 
+        from faq_cli import search
         from faq_cli.search import name_key
 
         names = self.prebuilt("people-names", _people_names)
         query = name_key(text)
-        probes = {query, *query.split()} - {""}
+        # search.score_person drops ranks ('general kirillov' → 'kirillov') before it compares.
+        probes = {query, getattr(search, "_without_ranks", str)(query)} - {""}
         ids: dict[str, None] = {}
         for probe in sorted(probes):
-            for choices, owners, scorer in (
-                (names.keys, names.key_owners, fuzz.ratio),
-                (names.keys, names.key_owners, fuzz.token_sort_ratio),
-                (names.keys, names.key_owners, fuzz.token_set_ratio),
-                (names.words, names.word_owners, fuzz.ratio),
-            ):
+            measures = [(names.keys, names.key_owners, s) for s in (fuzz.ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio)]
+            if " " not in probe:  # one word: it may be one word of a longer name
+                measures.append((names.words, names.word_owners, fuzz.ratio))
+            for choices, owners, scorer in measures:
                 for _, _, n in process.extract(probe, choices, scorer=scorer, limit=limit):
                     ids[owners[n]] = None
         return list(ids)

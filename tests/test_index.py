@@ -251,6 +251,8 @@ def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
         ("profile", "--json", surname),
         ("profile", "--json", cyrillic),
         ("profile", "--json", alias.lower()),
+        ("profile", "--json", f"general {surname}"),
+        ("profile", "--json", f"{latin.split()[0]} {surname}"),
         ("profile", "--json", surname[:-1] + "x" + surname[-1]),  # a typo
         ("ask", "--json", f"who is {latin}"),
         ("ask", "--json", "--top", "5", f"what is known about the sanctions of {alias}"),
