@@ -36,6 +36,8 @@ _SIGNS = dict.fromkeys(map(ord, "ьъЬЪ"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 24
+# How far an unknown word's weight moves from an unseen word's (an entry in four has it) to the rarest word's.
+UNKNOWN_SHARE = 0.25
 
 
 @lru_cache(maxsize=8192)
@@ -358,6 +360,9 @@ class Index:
     vocabulary: dict[int, list[str]] = field(default_factory=dict)  # known raw keys by length, most frequent first
     known: set[str] = field(default_factory=set)
     unknown_weight: float = 1.0
+    rarest_weight: float = 1.0  # the weight of the rarest known term: what an unknown name weighs
+    names: set[str] = field(default_factory=set)  # terms of people's names, which say whom a query is about
+    proper: set[str] = field(default_factory=set)  # keys written as names somewhere (Balashikha, GRU)
 
     def add(self, doc_id: str, type_: str, title: str, fields: Iterable[tuple[str, float, bool]]) -> None:
         """Index one entry: (text, weight, is_phrasing) per field."""
@@ -366,6 +371,8 @@ class Index:
         for text, weight, is_phrasing in fields:
             keys = _keys(text)
             self.known.update(keys)
+            if not text.islower():
+                self.proper.update(k for k, named in zip(keys, _named(text, len(keys)), strict=True) if named)
             found = _content(_apply_synonyms(keys, self.synonyms))
             if is_phrasing and found:
                 doc.phrasings.append(dict.fromkeys(found))
@@ -384,6 +391,7 @@ class Index:
         # An unseen word weighs as much as a word found in one entry in four: enough to sink an
         # off-topic query, not so much that one stray word sinks a good one.
         self.unknown_weight = _idf(max(1, total // 4), total)
+        self.rarest_weight = max(self.idf.values(), default=self.unknown_weight)
         frequency = defaultdict(int)
         for t, p in self.postings.items():
             frequency[t] = len(p)
@@ -430,7 +438,42 @@ def _correct(key: str, index: Index) -> tuple[str, float]:
         stem = key[:-cut]
         if len(stem) >= 5 and stem in index.known:
             return stem, 0.85
+    # A compound ending in a known word of six letters or more: 'counterintelligence' is about intelligence.
+    for cut in range(3, len(key) - 5):
+        if key[cut:] in index.known:
+            return key[cut:], 0.8
     return key, 1.0
+
+
+_CASED_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=8192)
+def _named(text: str, count: int) -> tuple[bool, ...]:
+    """For each of the `count` words `_keys(text)` gives: whether it is written as a name is, capitalised
+    after the first word ('what happened to Alexei Navalny') or an acronym ('MH17')."""
+    if text.isascii():  # as normalise reads it, without the folding that plain ASCII does not need
+        words = _CASED_NON_WORD.sub(" ", text[: MAX_QUERY_CHARS * 4]).split()
+    else:
+        english = _SURROGATE.sub(" ", _english(text)[: MAX_QUERY_CHARS * 4])
+        words = _CASED_NON_WORD.sub(" ", anyascii(unicodedata.normalize("NFKC", english).translate(_SIGNS))).split()
+    if len(words) != count or (count >= 3 and all(w[0].isupper() or w.isdigit() for w in words)):
+        return (False,) * count  # Title Case Throughout says nothing about names
+    return tuple((i > 0 and w[0].isupper()) or (len(w) > 1 and w.isupper()) for i, w in enumerate(words))
+
+
+def _corrections(keys: Sequence[str], named: Sequence[bool], index: Index) -> list[tuple[str, float]]:
+    """Each key corrected, except a word corrected into someone's name beside a name the catalogue does not
+    know: 'Alexei Navalny' is another person, not a misspelt Alekseyev."""
+    corrected = [_correct(k, index) for k in keys]
+
+    def stranger(j: int) -> bool:
+        return 0 <= j < len(keys) and named[j] and corrected[j][0] not in index.known and keys[j] not in _STOP_KEYS
+
+    for i, key in enumerate(keys):
+        if corrected[i][0] != key and corrected[i][0] in index.names and (stranger(i - 1) or stranger(i + 1)):
+            corrected[i] = (key, 1.0)
+    return corrected
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,18 +482,28 @@ class QueryTerm:
     weight: float
     confidence: float
     words: tuple[str, ...]  # the keys it came from, for highlighting
+    stranger: bool = False  # written as a name, and not one the catalogue knows
 
 
 def query_terms(query: str, index: Index) -> list[QueryTerm]:
     """The query as weighted terms: corrected, synonym-folded, stop words dropped, at most MAX_QUERY_TERMS."""
-    corrected = [_correct(k, index) for k in _keys(query[:MAX_QUERY_CHARS])]
+    text = query[:MAX_QUERY_CHARS]
+    raw = _keys(text)
+    named = _named(text, len(raw))
+    corrected = _corrections(raw, named, index)
     keys = [k for k, _ in corrected]
     out: dict[str, QueryTerm] = {}
     for term, start, end in _apply_synonyms(keys, index.synonyms):
         if term in _STOP_KEYS or term in out:
             continue
         confidence = min(c for _, c in corrected[start:end])
-        out[term] = QueryTerm(term, index.weight(term), confidence, tuple(keys[start:end]))
+        weight = index.weight(term)
+        stranger = term not in index.idf and term not in _LIGHT and any(named[start:end])
+        if stranger:  # a name the catalogue does not know: the query is likely about someone else
+            weight = index.rarest_weight
+        elif term not in index.idf and term not in _LIGHT:  # a word the catalogue never uses weighs a little more
+            weight = UNKNOWN_SHARE * index.rarest_weight + (1 - UNKNOWN_SHARE) * weight
+        out[term] = QueryTerm(term, weight, confidence, tuple(keys[start:end]), stranger)
         if len(out) >= MAX_QUERY_TERMS:
             break
     return list(out.values())
@@ -484,6 +537,13 @@ def _frame(terms: Iterable[str]) -> str | None:
     return None
 
 
+def _beyond_frame(doc: int, heavy: Sequence[QueryTerm], frame: str, index: Index) -> bool:
+    """Whether the entry shares a telling word besides the frame's: 'who killed jfk' asks the way 'who
+    killed Moskalik' does, and is still not about him."""
+    asked = frame.partition(">")[2]
+    return any(doc in index.postings.get(t.term, {}) for t in heavy if t.term != asked)
+
+
 def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
     """Documents by evidence, best first, ties by id; documents matching nothing are left out."""
     qterms = query_terms(query, index)
@@ -513,23 +573,54 @@ def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
         phrasings = docs[doc].phrasings
         phrase = max((_overlap(qterms, p, index) for p in phrasings), default=0.0)
         score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * phrase)
-        if frame is not None and any(_frame(p) == frame for p in phrasings):
+        if frame is not None and any(_frame(p) == frame for p in phrasings) and _beyond_frame(doc, heavy, frame, index):
             score = min(100.0, score + FRAME_BONUS)
-        if doc not in telling:  # only question and framing words in common: as good as one phrasing, at most
-            score *= phrase
+        if doc not in telling or _mentions_only(doc, heavy, index) or _one_plain_word(doc, heavy, index):
+            score *= phrase  # as good as one phrasing, at most
         out.append(Evidence(doc, coverage, phrase, score))
     out.sort(key=lambda e: (-e.score, docs[e.doc].id))
     return out[:limit] if limit else out
+
+
+# Fields this strong say whom an entry is about: its phrasings, tags and related people.
+ABOUT = 0.7
+_BIOGRAPHY = (term_key("biography"),)
+
+
+def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
+    """Whether the query asks about people the entry only mentions: 'Steve Witkoff biography' is not
+    answered by Moskalik's profile, whose answer names Witkoff. Words beyond the names that the entry
+    matches ('general killed during the Witkoff visit') make the names context instead."""
+    names = [t.term for t in heavy if t.term in index.names]
+    if not names and any(t.stranger for t in heavy):  # someone the catalogue does not know
+        return any(term in index.names for p in index.documents[doc].phrasings for term in p)
+    profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])  # asking for a profile is no subject of its own
+    if not names or all(index.postings.get(n, {}).get(doc, 0.0) >= ABOUT for n in names):
+        return False
+    return not any(doc in index.postings.get(t.term, {}) for t in heavy if t.term not in index.names and t.term != profile)
+
+
+def _one_plain_word(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
+    """Whether the entry shares just one of the query's several words, a plain one (no name, no synonym
+    concept): 'faq --help' is not a question about how Alekseyev helped end the revolt."""
+    if len(heavy) < 2:
+        return False
+    shared = [t.term for t in heavy if doc in index.postings.get(t.term, {})]
+    return len(shared) == 1 and not shared[0].startswith("~") and shared[0] not in index.names
+
+
+PLAIN_RARITY = 0.5
 
 
 def _explain(qterms: Iterable[QueryTerm], index: Index, explained: dict[int, float]) -> None:
     """Add each entry's share of the terms' weight: the term's weight times the best field it is in."""
     for t in qterms:
         factor, spread = t.weight * t.confidence, index.spread.get(t.term, 1.0)
+        # A weak field counts for more when a name points to this entry alone ('Volokolamskoye' in one
+        # answer), and for nothing more when every entry has it; a plain word ('people' in one answer) less so.
+        rarity = 1.0 if t.term in index.proper else PLAIN_RARITY
         for doc, w in index.postings.get(t.term, {}).items():
-            # A weak field counts for more when the word points to this entry alone ('Volokolamskoye'
-            # in one answer), and for nothing more when every entry has it.
-            explained[doc] += factor * (w + (1 - w) * w / spread)
+            explained[doc] += factor * (w + rarity * (1 - w) * w / spread)
 
 
 def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Index) -> float:
@@ -579,6 +670,7 @@ def build_question_index(catalogue: Catalogue) -> Index:
     index = Index(_synonyms_of(catalogue))
     for q in catalogue.questions.values():
         index.add(q.id, "question", q.question, _question_fields(catalogue, q))
+    index.names = {t for p in catalogue.people.values() for name in p.names for t in terms(name, index.synonyms)}
     return index.finish()
 
 

@@ -74,6 +74,36 @@ def test_off_topic_questions_get_no_answer_and_exit_1(faq: Faq, query: str) -> N
     assert isinstance(doc["alternatives"], list)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "did Alexei Ivanov survive",  # 'Alexei' beside an unknown surname is someone else, not a misspelt Alekseyev
+        "is Politkovskaya alive",  # a name the catalogue does not know weighs as much as its rarest word
+        "sanctions on Deripaska",
+        "did Gerasimov help end the mutiny",  # someone else in the slot of the question's own person
+        "who is Vladimir Putin",  # in the catalogue, but no question is about him
+        "Vladimir Putin biography",  # shares a first name with Alekseyev, whose profile only mentions Putin
+        "faq help",  # one plain word in common ('how did alekseyev help end the revolt')
+        "help page",
+        "who shot lennon",  # asks the way 'who shot Alekseyev' does, about nobody the catalogue knows
+    ],
+)
+def test_questions_about_someone_or_something_else_get_no_answer(faq: Faq, query: str) -> None:
+    assert answer_id(faq, query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("did alexeyv survive", "what-happened-in-the-attack"),  # a misspelt name is still corrected
+        ("Vladimir Alekseyev biography", "who-is-alekseyev"),
+        ("Witkoff visit and the Balashikha car bomb", "who-was-moskalik"),  # a name as context, not the subject
+    ],
+)
+def test_names_still_find_the_questions_about_them(faq: Faq, query: str, expected: str) -> None:
+    assert answer_id(faq, query) == expected
+
+
 def test_no_answer_lists_the_closest_candidates(faq: Faq) -> None:
     # Vague but on the subject: nothing is sure enough, the candidates are shown with their commands.
     run = faq("ask", "weather in Moscow tomorrow")

@@ -149,6 +149,14 @@ def test_a_stop_word_is_never_corrected_into_a_catalogue_word(faq: Faq) -> None:
     assert not any(w.startswith("vound") for w in words)
 
 
+def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    plain = {t.term for t in search.query_terms("intelligence", index)}
+    assert plain and {t.term for t in search.query_terms("counterintelligence", index)} == plain
+
+
 def test_soft_and_hard_signs_do_not_split_a_word() -> None:
     assert search.normalise("Фаниль Прокофьев") == "fanil prokofev"
 
