@@ -227,7 +227,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         ranked = [search.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
         best: search.Scored | None = ranked[0]
     else:
-        best = search.confident_question(ranked)
+        best = search.confident_question(ranked, search.question_terms(query, catalogue))
     rest = [s for s in ranked if s.score > 0 and (best is None or s.id != best.id)][: max(top, 0)]
     alternatives = [Candidate(s.id, catalogue.questions[s.id].question, round(s.score, 1)) for s in rest]
     if best is None:
