@@ -104,6 +104,31 @@ def test_names_still_find_the_questions_about_them(faq: Faq, query: str, expecte
     assert answer_id(faq, query) == expected
 
 
+def test_a_long_query_needs_less_coverage_but_a_wider_margin() -> None:
+    from faq_cli.search import LONG_QUERY_FLOOR, QUESTION_THRESHOLD, Scored, confident_question
+
+    middling = [Scored("a", 45.0), Scored("b", 30.0)]
+    assert confident_question(middling, terms=3) is None  # a short query must reach the threshold
+    assert confident_question(middling, terms=8) == middling[0]  # a long one gets a lower bar
+    close = [Scored("a", 45.0), Scored("b", 42.0)]
+    assert confident_question(close, terms=8) is None  # …but must be clearly ahead
+    weak = [Scored("a", LONG_QUERY_FLOOR - 1), Scored("b", 0.0)]
+    assert confident_question(weak, terms=30) is None  # never below the floor
+    sure = [Scored("a", QUESTION_THRESHOLD + 1), Scored("b", QUESTION_THRESHOLD)]
+    assert confident_question(sure, terms=2) is None  # the short-query margin rule still holds
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "could you please tell me what the best recipe for a classic italian lasagna would be",
+        "I was wondering whether anyone knows the opening hours of the museum on sunday afternoon",
+    ],
+)
+def test_long_chatty_off_topic_questions_still_get_no_answer(faq: Faq, query: str) -> None:
+    assert answer_id(faq, query) is None
+
+
 def test_no_answer_lists_the_closest_candidates(faq: Faq) -> None:
     # Vague but on the subject: nothing is sure enough, the candidates are shown with their commands.
     run = faq("ask", "weather in Moscow tomorrow")
