@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faq_cli import search
 from faq_cli.model import (
     Catalogue,
     Dispute,
@@ -22,6 +21,13 @@ from faq_cli.model import (
     Question,
     Source,
 )
+
+if TYPE_CHECKING:
+    from faq_cli import search
+else:  # the matcher (anyascii, rapidfuzz, its tables) loads on first use: `incidents --year` never needs it
+    from faq_cli._lazy import lazy_module
+
+    search = lazy_module("faq_cli.search")
 
 SECTION_TYPE = {"people": "person", "incidents": "incident", "events": "event", "questions": "question", "sources": "source"}
 

@@ -15,7 +15,6 @@ from itertools import groupby
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.markdown import Markdown
 from rich.measure import Measurement
 from rich.panel import Panel
 from rich.segment import Segment
@@ -230,6 +229,9 @@ def _disputes_block(views: Sequence[q.DisputeView], stated_elsewhere: str) -> Re
 
 
 def markdown(body: str) -> RenderableType:
+    # Imported here: rich.markdown brings markdown-it and Pygments (about 30 ms), which tables never need.
+    from rich.markdown import Markdown
+
     return _Scrubbed(Markdown(inert(body), hyperlinks=False))
 
 
