@@ -227,7 +227,9 @@ def ask(
     question: Annotated[
         list[str],
         typer.Argument(
-            help="Your question, in your own words (or a question's id or number).", autocompletion=_complete("question_ids")
+            help="Your question, in your own words (or a question's id or number).",
+            metavar="QUESTION...",
+            autocompletion=_complete("question_ids"),
         ),
     ],
     top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
