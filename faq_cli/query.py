@@ -5,9 +5,9 @@ No printing, no exit codes: the CLI hands these results to a renderer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faq_cli.model import (
     Catalogue,
@@ -304,12 +304,27 @@ def find_person(catalogue: Catalogue, name: str) -> Person | NoMatch:
     if name.strip() in catalogue.people:
         return catalogue.people[name.strip()]
     ranked = search.rank_people(name, _narrowed(catalogue, "people", name))
-    best = search.confident(ranked, search.PERSON_THRESHOLD, search.PERSON_MARGIN)
+    return _one_or_candidates(name, "person", ranked, catalogue.people, search.PERSON_THRESHOLD, search.PERSON_MARGIN)
+
+
+_Found = TypeVar("_Found", Person, Incident)
+
+
+def _one_or_candidates(
+    text: str, what: str, ranked: list[search.Scored], entries: Mapping[str, _Found], threshold: float, margin: float
+) -> _Found | NoMatch:
+    """The confident best match, or every plausible one when several are (ambiguous), or the three closest."""
+    best = search.confident(ranked, threshold, margin)
     if best is not None:
-        return catalogue.people[best.id]
-    ambiguous = len(ranked) > 1 and ranked[1].score >= search.PERSON_THRESHOLD
-    shown = [s for s in ranked if s.score >= search.PERSON_THRESHOLD] if ambiguous else ranked[:3]
-    return NoMatch(name, "person", [Candidate(s.id, catalogue.people[s.id].name, round(s.score, 1)) for s in shown], ambiguous)
+        return entries[best.id]
+    ambiguous = len(ranked) > 1 and ranked[1].score >= threshold
+    shown = [s for s in ranked if s.score >= threshold] if ambiguous else ranked[:3]
+    candidates = [Candidate(s.id, _label(entries[s.id]), round(s.score, 1)) for s in shown]
+    return NoMatch(text, what, candidates, ambiguous)
+
+
+def _label(entry: Person | Incident) -> str:
+    return entry.name if isinstance(entry, Person) else entry.title
 
 
 def profile(catalogue: Catalogue, person: Person) -> Profile:
@@ -395,13 +410,7 @@ def find_incident(catalogue: Catalogue, text: str) -> Incident | NoMatch:
     if text.strip() in catalogue.incidents:
         return catalogue.incidents[text.strip()]
     ranked = search.rank_incidents(text, _narrowed(catalogue, "incidents", text))
-    best = search.confident(ranked, search.INCIDENT_THRESHOLD, search.INCIDENT_MARGIN)
-    if best is not None:
-        return catalogue.incidents[best.id]
-    ambiguous = len(ranked) > 1 and ranked[1].score >= search.INCIDENT_THRESHOLD
-    shown = [s for s in ranked if s.score >= search.INCIDENT_THRESHOLD] if ambiguous else ranked[:3]
-    candidates = [Candidate(s.id, catalogue.incidents[s.id].title, round(s.score, 1)) for s in shown]
-    return NoMatch(text, "incident", candidates, ambiguous)
+    return _one_or_candidates(text, "incident", ranked, catalogue.incidents, search.INCIDENT_THRESHOLD, search.INCIDENT_MARGIN)
 
 
 def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
