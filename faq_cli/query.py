@@ -228,12 +228,10 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
     """The best-matching question, or none when no question fits well enough."""
     query = search.printable(query)
     direct = _question_by_id_or_number(catalogue, query)
-    ranked = search.rank_questions(query, catalogue)
+    ranked, best = search.answer_question(query, catalogue)
     if direct is not None:
         ranked = [search.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
-        best: search.Scored | None = ranked[0]
-    else:
-        best = search.confident_question(ranked, search.question_terms(query, catalogue))
+        best = ranked[0]
     rest = [s for s in ranked if s.score > 0 and (best is None or s.id != best.id)][: max(top, 0)]
     alternatives = [Candidate(s.id, catalogue.questions[s.id].question, round(s.score, 1)) for s in rest]
     if best is None:

@@ -21,7 +21,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -657,18 +657,21 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 
 # ---- questions -----------------------------------------------------------------------------------
 
-QUESTION_THRESHOLD = 50.0
-QUESTION_MARGIN = 2.0
-QUESTION_SURE = 80.0  # above this the margin rule no longer applies
-# Coverage is a share of the query's weight, so a long, chatty query ('so what actually happened on
-# the morning he was shot, where was he…') scores lower for the same evidence. Past SHORT_QUERY terms
-# the bar falls by LONG_QUERY_STEP a term, to LONG_QUERY_FLOOR, with a wider margin: in the evaluation
-# sets no off-topic query of five or more terms scored above 30, while right answers of that length
-# sat between 35 and 50 (`bench/ask_eval.py --scores`).
-SHORT_QUERY = 4
-LONG_QUERY_STEP = 3.0
-LONG_QUERY_FLOOR = 36.0
-LONG_QUERY_MARGIN = 5.0
+# Whether to answer is a logistic rule on the ranking, fitted by `python bench/calibrate.py` on the six
+# labelled query sets (bench/ask_*.yaml, 551 queries; fitted 2026-11-26, refit when the ranking changes):
+# answer when ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * min(terms, ANSWER_TERMS_CAP) /
+# ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
+# threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
+# query scores lower for the same evidence: the score counts for more the more terms the query has, up
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 71 for a one-term query, 45 for four terms and 30
+# for eight or more; each point of margin over the runner-up lowers it by a third of a point (one term)
+# to a seventh (eight); each word written as a name the catalogue does not know raises it by 11 to 25.
+ANSWER_INTERCEPT = -4.60387
+ANSWER_TOP = 0.05211
+ANSWER_LONG_TOP = 0.09988
+ANSWER_MARGIN = 0.02155
+ANSWER_STRANGER = -1.63333
+ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
 W_QUESTION, W_ALSO, W_TAG, W_PERSON, W_ENTRY, W_ANSWER = 1.0, 1.0, 0.8, 0.7, 0.5, 0.35
@@ -731,21 +734,40 @@ def rank_questions(query: str, catalogue: Catalogue, limit: int | None = None) -
     return [Scored(index.documents[e.doc].id, round(e.score, 1)) for e in rank(query, index, limit)]
 
 
-def question_terms(query: str, catalogue: Catalogue) -> int:
-    """How many weighted terms the query comes to (stop words dropped), for the abstention rule."""
-    return len(query_terms(query, question_index(catalogue)))
+def answer_question(query: str, catalogue: Catalogue) -> tuple[list[Scored], Scored | None]:
+    """The questions the query matches, best first, and the one to answer with (None: abstain)."""
+    index = question_index(catalogue)
+    evidence = rank(query, index)
+    ranked = [Scored(index.documents[e.doc].id, round(e.score, 1)) for e in evidence]
+    return ranked, confident_question(ranked, answer_features(evidence, query_terms(query, index), index))
 
 
-def confident_question(ranked: Sequence[Scored], terms: int = 0) -> Scored | None:
-    """The top question when it is good enough and, unless it is very good, clearly ahead."""
-    if not ranked:
-        return None
-    top, runner_up = ranked[0].score, (ranked[1].score if len(ranked) > 1 else 0.0)
-    if top >= QUESTION_THRESHOLD:
-        return ranked[0] if top >= QUESTION_SURE or top - runner_up >= QUESTION_MARGIN else None
-    extra = max(0, terms - SHORT_QUERY)
-    bar = max(LONG_QUERY_FLOOR, QUESTION_THRESHOLD - LONG_QUERY_STEP * extra)
-    return ranked[0] if extra and top >= bar and top - runner_up >= LONG_QUERY_MARGIN else None
+def answer_features(ranked: Sequence[Evidence], qterms: Sequence[QueryTerm], index: Index) -> dict[str, float]:
+    """What the abstention rule looks at: how strong the top question is, how far ahead, and the query."""
+    top = ranked[0] if ranked else Evidence(-1, 0.0, 0.0, 0.0)
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return {
+        "top": top.score,
+        "margin": top.score - runner_up,
+        "coverage": top.coverage,
+        "phrase": top.phrase,
+        "terms": float(len(qterms)),
+        "unknown": float(sum(t.term not in index.idf and t.term not in _LIGHT for t in qterms)),
+        "strangers": float(sum(t.stranger for t in qterms)),
+    }
+
+
+def answer_logit(features: Mapping[str, float]) -> float:
+    """The calibrated rule's log-odds that the top question is the right answer, less the threshold."""
+    top, margin = features["top"], features["margin"]
+    length = min(features["terms"], ANSWER_TERMS_CAP) / ANSWER_TERMS_CAP
+    strangers = features.get("strangers", 0.0)
+    return ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * length) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers
+
+
+def confident_question(ranked: Sequence[Scored], features: Mapping[str, float]) -> Scored | None:
+    """The top question when the calibrated rule says answering it is likely right (see answer_features)."""
+    return ranked[0] if ranked and answer_logit(features) >= 0 else None
 
 
 # ---- search across the catalogue -----------------------------------------------------------------

@@ -104,18 +104,50 @@ def test_names_still_find_the_questions_about_them(faq: Faq, query: str, expecte
     assert answer_id(faq, query) == expected
 
 
-def test_a_long_query_needs_less_coverage_but_a_wider_margin() -> None:
-    from faq_cli.search import LONG_QUERY_FLOOR, QUESTION_THRESHOLD, Scored, confident_question
+def test_a_long_query_needs_a_lower_score_than_a_short_one() -> None:
+    from faq_cli.search import Scored, confident_question
 
-    middling = [Scored("a", 45.0), Scored("b", 30.0)]
-    assert confident_question(middling, terms=3) is None  # a short query must reach the threshold
-    assert confident_question(middling, terms=8) == middling[0]  # a long one gets a lower bar
-    close = [Scored("a", 45.0), Scored("b", 42.0)]
-    assert confident_question(close, terms=8) is None  # …but must be clearly ahead
-    weak = [Scored("a", LONG_QUERY_FLOOR - 1), Scored("b", 0.0)]
-    assert confident_question(weak, terms=30) is None  # never below the floor
-    sure = [Scored("a", QUESTION_THRESHOLD + 1), Scored("b", QUESTION_THRESHOLD)]
-    assert confident_question(sure, terms=2) is None  # the short-query margin rule still holds
+    middling = [Scored("a", 45.0), Scored("b", 35.0)]
+    assert confident_question(middling, {"top": 45.0, "margin": 10.0, "terms": 2}) is None
+    assert confident_question(middling, {"top": 45.0, "margin": 10.0, "terms": 8}) == middling[0]
+
+
+def test_a_weak_top_question_is_never_the_answer_however_long_the_query() -> None:
+    from faq_cli.search import Scored, confident_question
+
+    weak = [Scored("a", 15.0)]
+    assert confident_question(weak, {"top": 15.0, "margin": 15.0, "terms": 24}) is None
+    assert confident_question([], {"top": 0.0, "margin": 0.0, "terms": 3}) is None
+
+
+def test_a_strong_clear_top_question_is_the_answer_however_short_the_query() -> None:
+    from faq_cli.search import Scored, confident_question
+
+    strong = [Scored("a", 90.0), Scored("b", 40.0)]
+    assert confident_question(strong, {"top": 90.0, "margin": 50.0, "terms": 1}) == strong[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    top=st.floats(0, 100),
+    margin=st.floats(0, 100),
+    terms=st.integers(1, 24),
+    more_top=st.floats(0, 100),
+    more_margin=st.floats(0, 100),
+    more_terms=st.integers(0, 24),
+)
+def test_more_evidence_never_turns_an_answer_into_an_abstention(
+    top: float, margin: float, terms: int, more_top: float, more_margin: float, more_terms: int
+) -> None:
+    from faq_cli.search import Scored, confident_question
+
+    margin = min(margin, top)
+    ranked = [Scored("a", top)]
+    if confident_question(ranked, {"top": top, "margin": margin, "terms": terms}) is not None:
+        higher = min(100.0, top + more_top)
+        wider = min(higher, margin + more_margin)
+        longer = terms + more_terms  # the same score from a longer query is more evidence, not less
+        assert confident_question(ranked, {"top": higher, "margin": wider, "terms": longer}) == ranked[0]
 
 
 @pytest.mark.parametrize(
