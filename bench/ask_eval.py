@@ -14,9 +14,9 @@ when the tool abstains).
 
 `--scores` prints, for every query, the top candidate's score and its margin
 over the runner-up, grouped as right-top (the expected question ranks first),
-wrong-top and off-topic, then the lowest and highest of each group: the
-abstention rule (search.confident_question) should accept every right-top
-and refuse every off-topic and wrong-top, with room to spare.
+wrong-top and off-topic, then the lowest and highest of each group. The
+abstention rule itself (search.confident_question) is fitted by
+`bench/calibrate.py`, which also prints its leave-one-set-out figures.
 """
 
 from __future__ import annotations
