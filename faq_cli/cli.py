@@ -253,26 +253,22 @@ def ask(
             doc["alternatives"] = doc["alternatives"][:0]
         _emit_json(doc)
     elif markdown:
-        import dataclasses
-
         from faq_cli.render import markdown as md
 
         if result.question is None:
             candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
             _emit_markdown(md.no_match(query.NoMatch(text, "question", candidates)))
         else:
-            _emit_markdown(md.answer(result if top else dataclasses.replace(result, alternatives=[])))
+            _emit_markdown(md.answer(result if top else result._replace(alternatives=[])))
     elif result.question is None:
         from faq_cli.render import terminal
 
         candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
         _show(terminal.no_match(query.NoMatch(text, "question", candidates)))
     else:
-        import dataclasses
-
         from faq_cli.render import terminal
 
-        shown = result if top else dataclasses.replace(result, alternatives=[])
+        shown = result if top else result._replace(alternatives=[])
         _show(terminal.answer(shown))
     if result.question is None:
         raise typer.Exit(EXIT_NO_MATCH)

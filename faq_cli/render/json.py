@@ -12,9 +12,11 @@ from faq_cli.render.text import json_escape
 
 
 def plain(value: Any) -> Any:
-    """Model objects to JSON values: dataclasses to objects, dates to partial ISO strings."""
+    """Model objects to JSON values: dataclasses and named tuples to objects, dates to partial ISO strings."""
     if isinstance(value, PartialDate):
         return value.iso()
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # query's result classes (before plain tuples)
+        return {name: plain(getattr(value, name)) for name in value._fields}
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
