@@ -41,6 +41,12 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("is it part of a wave of killings", "pattern-of-targeted-killings"),  # wave ~ pattern
         ("is he still alive", "what-happened-in-the-attack"),  # alive ~ condition
         ("who would want to shoot alekseyev", "who-is-behind-the-attack"),  # 'would' is not read as 'wound'
+        ("Хто стріляв у генерала Алексєєва?", "who-is-behind-the-attack"),  # Ukrainian
+        (  # long and chatty: the words the catalogue never uses are filler, not evidence against
+            "my nephew was asking me who exactly is suspected of being behind the shooting of the general "
+            "and whether anyone has been arrested yet",
+            "who-is-behind-the-attack",
+        ),
     ],
 )
 def test_ask_finds_the_question_however_it_is_typed(faq: Faq, query: str, expected: str) -> None:

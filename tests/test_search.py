@@ -44,7 +44,7 @@ def test_normalise_folds_case_accents_script_punctuation_and_spacing(text: str, 
 @pytest.mark.parametrize(
     "spellings",
     [
-        ("Alekseyev", "Alexeyev", "Alekseev", "Alexeev", "Алексеев"),
+        ("Alekseyev", "Alexeyev", "Alekseev", "Alexeev", "Алексеев", "Алексєєв"),  # the last Ukrainian
         ("Kirillov", "Kirilov", "Кириллов"),
         ("Yevgeny", "Evgeny", "Evgeniy", "Евгений"),
         ("Dmitry", "Dmitriy", "Dmitrii", "Dmitrij", "Дмитрий"),
@@ -136,6 +136,12 @@ def test_multi_word_synonyms_stand_for_their_group(faq: Faq) -> None:
 
 def test_russian_question_words_and_verbs_meet_an_english_catalogue(faq: Faq, tmp_path: Path) -> None:
     run = faq("--data", catalogue(tmp_path, MAYOR), "ask", "--json", "кто его убил")  # 'who killed him'
+    assert run.status == 0, run.out
+    assert json.loads(run.out)["match"]["id"] == "mayor"
+
+
+def test_ukrainian_question_words_and_verbs_meet_an_english_catalogue(faq: Faq, tmp_path: Path) -> None:
+    run = faq("--data", catalogue(tmp_path, MAYOR), "ask", "--json", "хто його вбив")  # 'who killed him'
     assert run.status == 0, run.out
     assert json.loads(run.out)["match"]["id"] == "mayor"
 
