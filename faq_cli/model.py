@@ -118,6 +118,14 @@ class Position:
     note: str | None = None
     sources: tuple[str, ...] = ()
 
+    def span(self) -> str:
+        """When it was held, at the dates' own precision: "2011 – 2020", "since 2011", "until Dec 2024", or ""."""
+        if self.start and self.end:
+            return f"{self.start.human()} – {self.end.human()}"
+        if self.start:
+            return f"since {self.start.human()}"
+        return f"until {self.end.human()}" if self.end else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Honour:

@@ -187,20 +187,12 @@ def _stated(entry: Person | Incident | Event | Question, dispute: Dispute) -> tu
     if name == "status":
         return f"{value.state} (as of {value.as_of.human()})", own
     if name == "positions":
-        text = "; ".join(f"{p.title}, {p.organisation}{_since(p)}" for p in value)
+        text = "; ".join(f"{p.title}, {p.organisation}" + (f" ({p.span()})" if p.span() else "") for p in value)
         return text, tuple(s for p in value for s in p.sources) or own
     if name in ("honours", "sanctions"):
         labels = [getattr(x, "title", None) or f"{x.by} ({x.date.human()})" for x in value]
         return "; ".join(labels), tuple(s for x in value for s in x.sources) or own
     return None, own
-
-
-def _since(position: Position) -> str:
-    if position.start and position.end:
-        return f" ({position.start.human()} – {position.end.human()})"
-    if position.start:
-        return f" (since {position.start.human()})"
-    return f" (until {position.end.human()})" if position.end else ""
 
 
 # ---- questions -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from rich.theme import Theme
 
 from faq_cli import query as q
 from faq_cli.errors import Problem
-from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Position, Source, Status
+from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
 from faq_cli.render.text import UNSAFE, inert, one_line
 
 THEME = Theme(
@@ -484,14 +484,6 @@ def timeline(items: Sequence[q.TimelineItem]) -> RenderableType:
     return _Fit(build)
 
 
-def _position_dates(position: Position) -> str:
-    if position.start and position.end:
-        return f"{position.start.human()} – {position.end.human()}"
-    if position.start:
-        return f"since {position.start.human()}"
-    return f"until {position.end.human()}" if position.end else ""
-
-
 def _status(status: Status, *, explain: bool = False) -> Text:
     """State, then the date it holds for, then its verification mark (`explain`ed in a card), each on a line."""
     line = Text.assemble(
@@ -528,7 +520,7 @@ def profile(result: q.Profile) -> RenderableType:
         rows = []
         for pos in p.positions:
             row = Text.assemble(text(pos.title, "name"), ", ", text(pos.organisation))
-            detail = [x for x in (Text(_position_dates(pos), style="date"), text(pos.note or "", "hint")) if x]
+            detail = [x for x in (Text(pos.span(), style="date"), text(pos.note or "", "hint")) if x]
             if detail:
                 row.append_text(Text.assemble("\n", Text(" · ").join(detail)))
             rows.append(row)
