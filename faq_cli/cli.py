@@ -245,31 +245,22 @@ def ask(
     text = " ".join(question)
     markdown = _markdown(output, as_json)
     result = query.ask(_catalogue(), text, top=top or 3)
+    # Without --top an answer stands alone; with no answer, the closest candidates are the point.
+    if not top and result.question is not None:
+        result = result._replace(alternatives=[])
+    missed = query.NoMatch(text, "question", result.alternatives) if result.question is None else None
     if as_json:
         from faq_cli.render import json as jr
 
-        doc = jr.answer(result)
-        if top == 0 and result.question is not None:
-            doc["alternatives"] = doc["alternatives"][:0]
-        _emit_json(doc)
+        _emit_json(jr.answer(result))
     elif markdown:
         from faq_cli.render import markdown as md
 
-        if result.question is None:
-            candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
-            _emit_markdown(md.no_match(query.NoMatch(text, "question", candidates)))
-        else:
-            _emit_markdown(md.answer(result if top else result._replace(alternatives=[])))
-    elif result.question is None:
-        from faq_cli.render import terminal
-
-        candidates = [query.Candidate(c.id, c.label, c.score) for c in result.alternatives]
-        _show(terminal.no_match(query.NoMatch(text, "question", candidates)))
+        _emit_markdown(md.no_match(missed) if missed else md.answer(result))
     else:
         from faq_cli.render import terminal
 
-        shown = result if top else result._replace(alternatives=[])
-        _show(terminal.answer(shown))
+        _show(terminal.no_match(missed) if missed else terminal.answer(result))
     if result.question is None:
         raise typer.Exit(EXIT_NO_MATCH)
 

@@ -33,7 +33,3 @@ class CatalogueError(FaqError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) if problems else "invalid catalogue")
-
-
-class UsageError(FaqError):
-    """A command-line value the user gave is unusable (bad date, year, path…)."""
