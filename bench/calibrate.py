@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 from ask_eval import load_set  # noqa: E402
 
-SETS = ("ask_eval", "ask_heldout", "ask_heldout2", "ask_heldout3", "ask_heldout4", "ask_heldout5")
+SETS = ("ask_eval", "ask_heldout", "ask_heldout2", "ask_heldout3", "ask_heldout4", "ask_heldout5", "ask_heldout6")
 MIN_OFF_TOPIC = 0.97  # at 0.95 the threshold answered 'what time is it' for 0.2 points of LOSO top-1
 MAX_WRONG = 0.05
 L2 = 0.05  # at 0.1 or more the strangers weight shrank too far to refuse "did Gerasimov help end the mutiny"

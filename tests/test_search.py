@@ -46,6 +46,7 @@ def test_normalise_folds_case_accents_script_punctuation_and_spacing(text: str, 
     [
         ("Alekseyev", "Alexeyev", "Alekseev", "Alexeev", "Алексеев", "Алексєєв"),  # the last Ukrainian
         ("Kirillov", "Kirilov", "Кириллов"),
+        ("Aleksejev", "Alekseyev"),  # German and Polish write the y as j
         ("Yevgeny", "Evgeny", "Evgeniy", "Евгений"),
         ("Dmitry", "Dmitriy", "Dmitrii", "Dmitrij", "Дмитрий"),
         ("Sarvarov", "Sarvarow", "Сарваров"),
@@ -153,6 +154,29 @@ def test_a_stop_word_is_never_corrected_into_a_catalogue_word(faq: Faq) -> None:
     index = search.question_index(load_catalogue(active_paths(None, environ={})))
     words = {w for t in search.query_terms("why would anyone kill generals", index) for w in t.words}
     assert not any(w.startswith("vound") for w in words)
+
+
+def test_a_misspelt_filler_word_is_filler_and_a_real_word_is_not_respelt() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    # 'anythng' is 'anything', a stop word: it does not weigh as a word the catalogue never uses.
+    assert {t.term for t in search.query_terms("does the timing mean anythng", index)} == {
+        t.term for t in search.query_terms("does the timing mean anything", index)
+    }
+    # A correction keeps the first letter: 'nearly' is not a misspelt 'early', nor 'event' a misspelt 'went'.
+    words = {w for t in search.query_terms("nearly every event", index) for w in t.words}
+    assert search.term_key("event") in words
+    assert not words & {search.term_key("early"), search.term_key("went")}
+
+
+def test_a_word_shaped_like_a_surname_is_a_name_however_it_is_typed() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    strangers = [t.term for t in search.query_terms("igor kostyukov biography", index) if t.stranger]
+    assert strangers == [search.term_key("kostyukov")]
+    assert not any(t.stranger for t in search.query_terms("alekseev biography", index))
 
 
 def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
