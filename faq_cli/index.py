@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 from faq_cli.errors import CatalogueError, Problem
 from faq_cli.files import catalogue_files
+from faq_cli.record import MISSING, fields, is_record
 
 if TYPE_CHECKING:
     from faq_cli.catalogue import FileRefs
@@ -101,7 +102,7 @@ def cache_dir() -> Path:
 
 # The modules that decide what an index holds: how files are read and checked, what entries are,
 # and what search derives from them. Another version of any of them means another index.
-_SHAPING = ("__init__", "catalogue", "errors", "files", "index", "model", "schema", "search", "validate", "yamlfile")
+_SHAPING = ("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "search", "validate", "yamlfile")
 
 
 def code_fingerprint() -> str:
@@ -609,9 +610,7 @@ def _text(section: str, entry: m.Entry) -> str | None:
 
 # ---- serialising entries ------------------------------------------------------------------------------
 
-_MODEL_TYPES: dict[str, type] = {
-    name: value for name, value in vars(m).items() if isinstance(value, type) and dataclasses.is_dataclass(value)
-}
+_MODEL_TYPES: dict[str, type] = {name: value for name, value in vars(m).items() if isinstance(value, type) and is_record(value)}
 
 
 _DEFAULTS: dict[type, list[tuple[str, object]]] = {}
@@ -621,7 +620,7 @@ def _fields_of(cls: type) -> list[tuple[str, object]]:
     """A model class's fields with their defaults (MISSING when required), looked up once per class."""
     found = _DEFAULTS.get(cls)
     if found is None:
-        found = _DEFAULTS[cls] = [(f.name, f.default) for f in dataclasses.fields(cls)]
+        found = _DEFAULTS[cls] = list(fields(cls).items())
     return found
 
 
@@ -638,7 +637,7 @@ def _plain(value: object) -> object:
         out: dict[str, object] = {"$t": cls.__name__}
         for name, default in _fields_of(cls):
             item = getattr(value, name)
-            if item is default or (default is not dataclasses.MISSING and item == default):
+            if item is default or (default is not MISSING and item == default):
                 continue
             out[name] = _plain(item)
         return out
@@ -664,7 +663,7 @@ def _decode(text: str) -> Any:
 
 
 def _pack(value: object) -> object:
-    """Any structure of dataclasses, dicts, lists, tuples and sets as JSON-ready data that `_unpack` restores exactly."""
+    """Any structure of records, dataclasses, dicts, lists, tuples and sets as JSON-ready data that `_unpack` restores exactly."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list):
@@ -679,7 +678,9 @@ def _pack(value: object) -> object:
         if all(type(k) is int for k in value):
             return {"$i": {str(k): _pack(v) for k, v in value.items()}}
         return {"$m": [[_pack(k), _pack(v)] for k, v in value.items()]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if is_record(value) and not isinstance(value, type):  # the model's classes
+        return {"$c": type(value).__name__, "f": {name: _pack(getattr(value, name)) for name in fields(value)}}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # search's
         return {"$c": type(value).__name__, "f": {f.name: _pack(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     raise TypeError(f"cannot store a {type(value).__name__}")
 

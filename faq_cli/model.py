@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar
+
+from faq_cli.record import field, record
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
 OUTCOMES = ("killed", "wounded", "unharmed", "unknown")
@@ -17,14 +17,22 @@ ENTRY_SECTIONS = ("sources", "people", "incidents", "events", "questions")
 
 Verification = str
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only, as in ISO 8601
+# ASCII digits only, as in ISO 8601. Compiled (and cached by `re`) on first use: most commands never parse a date.
+_DATE_PATTERN = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
 
 
 class DateError(ValueError):
     """A value that is not a partial ISO date; the message says why."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+def _days_in(year: int, month: int) -> int:
+    """The days in a month of the (proleptic) Gregorian calendar, as `calendar.monthrange`, without importing it."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@record(frozen=True, order=True)
 class PartialDate:
     """A date known to the year, the month or the day.
 
@@ -48,7 +56,7 @@ class PartialDate:
         if isinstance(value, int) and not 1 <= value <= 9999:  # str() of a 5,000-digit int would raise
             raise DateError("not a date: a number that is not a year from 1 to 9999 (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         text = str(value).strip()
-        match = _DATE_RE.fullmatch(text)
+        match = re.fullmatch(_DATE_PATTERN, text)
         if not match:
             raise DateError(f"not a date: {text[:40]!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(g) if g else 0 for g in match.groups())
@@ -56,7 +64,7 @@ class PartialDate:
             raise DateError(f"not a real date: {text!r} (year 0000)")
         if match.group(2) and not 1 <= month <= 12:
             raise DateError(f"not a real date: {text!r} (there is no month {month})")
-        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if match.group(3) and not 1 <= day <= _days_in(year, month):
             raise DateError(f"not a real date: {text!r} ({_MONTHS[month - 1]} {year} has no day {day})")
         return cls(year, month, day)
 
@@ -83,14 +91,14 @@ class PartialDate:
     def end(self) -> PartialDate:
         """The last day this date can stand for (`2025-12` ends on 31 Dec 2025)."""
         month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
+        day = self.day or _days_in(self.year, month)
         return PartialDate(self.year, month, day)
 
     def __str__(self) -> str:
         return self.iso()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Dispute:
     """Another source's version of something the entry states."""
 
@@ -99,7 +107,7 @@ class Dispute:
     about: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Source:
     id: str
     title: str
@@ -109,7 +117,7 @@ class Source:
     kind: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Position:
     title: str
     organisation: str
@@ -127,7 +135,7 @@ class Position:
         return f"until {self.end.human()}" if self.end else ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Honour:
     title: str
     date: PartialDate | None = None
@@ -135,7 +143,7 @@ class Honour:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Sanction:
     by: str
     date: PartialDate
@@ -143,7 +151,7 @@ class Sanction:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Status:
     state: str
     as_of: PartialDate
@@ -151,7 +159,7 @@ class Status:
     verification: Verification = "confirmed"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Person:
     id: str
     name: str
@@ -186,7 +194,7 @@ class Person:
         return max(dated, key=lambda p: p.start) if dated else pool[-1]  # type: ignore[arg-type, return-value]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Involvement:
     """A person's part in an incident."""
 
@@ -195,14 +203,14 @@ class Involvement:
     outcome: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Casualties:
     killed: int | None = None
     wounded: int | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Attribution:
     status: str
     by: str | None = None
@@ -210,7 +218,7 @@ class Attribution:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Incident:
     id: str
     date: PartialDate
@@ -227,7 +235,7 @@ class Incident:
     disputes: tuple[Dispute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Event:
     id: str
     date: PartialDate
@@ -242,7 +250,7 @@ class Event:
     disputes: tuple[Dispute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Question:
     id: str
     question: str
@@ -255,7 +263,7 @@ class Question:
     disputes: tuple[Dispute, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class CatalogueInfo:
     name: str = "faq catalogue"
     as_of: PartialDate | None = None
@@ -292,7 +300,7 @@ class CatalogueIndex(Protocol):
         ...
 
 
-@dataclass(slots=True)
+@record()
 class Catalogue:
     """A whole, validated catalogue: every section in file order, references resolved.
 

@@ -492,11 +492,11 @@ def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:
 
 def _narrowed(catalogue: Catalogue, section: str, text: str) -> Catalogue:
     """The catalogue with `section` cut down to what full-text search finds for `text` (when it is large)."""
-    import dataclasses
+    from faq_cli.record import replace
 
     found = catalogue.index.candidates(section, text) if catalogue.index is not None else None
     changes: dict[str, Any] = {section: found}
-    return catalogue if found is None else dataclasses.replace(catalogue, **changes)
+    return catalogue if found is None else replace(catalogue, **changes)
 
 
 # ---- sources -----------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from typing import Any
 from faq_cli import query as q
 from faq_cli import stats as st
 from faq_cli.model import Catalogue, Event, Incident, PartialDate, Person
+from faq_cli.record import fields, is_record
 from faq_cli.render.text import json_escape
 
 
 def plain(value: Any) -> Any:
-    """Model objects to JSON values: dataclasses and named tuples to objects, dates to partial ISO strings."""
+    """Model objects to JSON values: records, dataclasses and named tuples to objects, dates to partial ISO strings."""
     if isinstance(value, PartialDate):
         return value.iso()
     if isinstance(value, tuple) and hasattr(value, "_fields"):  # query's result classes (before plain tuples)
@@ -21,7 +22,9 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if hasattr(value, "__slots__") and hasattr(value, "__dataclass_fields__"):
+    if is_record(value):  # the model's classes
+        return {name: plain(getattr(value, name)) for name in fields(value)}
+    if hasattr(value, "__slots__") and hasattr(value, "__dataclass_fields__"):  # stats'
         return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
     return value
 
