@@ -197,10 +197,20 @@ class Figures:
         )
 
 
+def _has_subject(r: Row) -> bool:
+    """Whether search.confident_question lets the rule decide: not for a query about someone the catalogue
+    does not know, nor for one of question words alone that is no phrasing of the question."""
+    from faq_cli.search import SUBJECTLESS_PHRASE
+
+    if r.features["someone_else"]:
+        return False
+    return r.features["subject"] > 0 or r.features["phrase"] >= SUBJECTLESS_PHRASE
+
+
 def figures(rows: Sequence[Row], answers: Callable[[Row], bool]) -> Figures:
     on = [r for r in rows if r.expect is not None]
     off = [r for r in rows if r.expect is None]
-    said = {id(r): r.direct or answers(r) for r in rows}
+    said = {id(r): r.direct or (_has_subject(r) and answers(r)) for r in rows}
     return Figures(
         len(on),
         len(off),

@@ -331,7 +331,15 @@ def _compile_synonyms(groups: Iterable[Sequence[str]]) -> _Synonyms:
     return _Synonyms(phrases, max((len(k) for k in phrases), default=1))
 
 
-_STOP_KEYS = frozenset(term_key(w) for word in _STOP_WORDS for w in normalise(word).split())
+# A stop word is its own key, neither stemmed nor spelling-folded: folded, 'you' would be 'eu', the EU.
+_STOP_KEYS = frozenset(w for word in _STOP_WORDS for w in normalise(word).split())
+
+
+def _key(word: str) -> str:
+    """The key of a normalised word: a stop word as it is, any other word through term_key."""
+    return word if word in _STOP_KEYS else term_key(word)
+
+
 _QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
 _LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")} | {term_key(w) for w in _FRAMING_WORDS}
 
@@ -353,7 +361,7 @@ def _english(text: str) -> str:
 
 def _keys(text: str) -> list[str]:
     words = normalise(_english(text)).split()
-    return [term_key(_CONTRACTIONS.get(w, w)) for w in words]
+    return [_key(_CONTRACTIONS.get(w, w)) for w in words]
 
 
 def _apply_synonyms(keys: Sequence[str], synonyms: _Synonyms) -> list[tuple[str, int, int]]:
@@ -451,8 +459,11 @@ class Index:
         self.known.update(k for phrase in self.synonyms.phrases for k in phrase)
         self.known -= _STOP_KEYS
         self.forms = {form: key for form, key in self.forms.items() if key in self.known}
-        spellings = self.known | set(self.forms)
-        self.vocabulary = _by_length_and_initial(sorted(spellings, key=lambda k: (-frequency.get(self.forms.get(k, k), 0), k)))
+
+        def commonest_first(spelling: str) -> tuple[int, str]:
+            return -frequency.get(self.forms.get(spelling, spelling), 0), spelling
+
+        self.vocabulary = _by_length_and_initial(sorted(self.known | set(self.forms), key=commonest_first))
         return self
 
     def weight(self, term: str) -> float:
@@ -488,7 +499,7 @@ def _forms(text: str) -> dict[str, str]:
     found = {}
     for word in normalise(_english(text)).split():
         word = _CONTRACTIONS.get(word, word)
-        form, key = fold_word(word), term_key(word)
+        form, key = fold_word(word), _key(word)
         if form != key:
             found[form] = key
     return found
@@ -504,11 +515,14 @@ _FILLER_VOCABULARY = _by_length_and_initial(
 
 def _correct(key: str, index: Index) -> tuple[str, float]:
     """A word the catalogue does not know, corrected to the nearest known word (with a confidence)."""
-    if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 5:
+    if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 4:
         return key, 1.0  # a stop word is not a misspelt word: 'would' is not 'wound'
     allowed = 1 if len(key) < 8 else 2
     best: tuple[int, str] | None = None
-    for vocabulary, forms in ((index.vocabulary, index.forms), (_FILLER_VOCABULARY, _FILLER_FORMS)):
+    # A word of four letters is too near too many others to be respelt into a telling word, but not into a
+    # longer filler word ('goin' is 'going').
+    vocabularies = ((index.vocabulary, index.forms), (_FILLER_VOCABULARY, _FILLER_FORMS))[len(key) < 5 :]
+    for vocabulary, forms in vocabularies:
         for length in range(len(key) - allowed, len(key) + allowed + 1):
             found = _extract_one(key, vocabulary.get((length, key[0]), ()), allowed)
             if found is not None and (best is None or found[1] < best[0]):
@@ -630,6 +644,7 @@ class Evidence:
     coverage: float  # share of the query's weight its fields explain, 0..1
     phrase: float  # best weighted overlap (F2) with one phrasing, 0..1
     score: float  # 0..100
+    someone_else: bool = False  # the entry names catalogue people; the query, someone the catalogue does not know
 
 
 COVERAGE_SHARE = 0.6
@@ -690,7 +705,7 @@ def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
             score = min(100.0, score + FRAME_BONUS)
         if doc not in telling or _mentions_only(doc, heavy, index) or _one_plain_word(doc, heavy, index):
             score *= phrase  # as good as one phrasing, at most
-        out.append(Evidence(doc, coverage, phrase, score))
+        out.append(Evidence(doc, coverage, phrase, score, _someone_else(doc, heavy, index)))
     out.sort(key=lambda e: (-e.score, docs[e.doc].id))
     return out[:limit] if limit else out
 
@@ -711,6 +726,14 @@ def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     if not names or all(index.postings.get(n, {}).get(doc, 0.0) >= ABOUT for n in names):
         return False
     return not any(doc in index.postings.get(t.term, {}) for t in heavy if t.term not in index.names and t.term != profile)
+
+
+def _someone_else(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
+    """Whether the query names someone the catalogue does not know, and no one it does, while the entry's
+    phrasings name catalogue people: 'did Gerasimov help end the mutiny' is not about Alekseyev's part."""
+    if not any(t.stranger for t in heavy) or any(t.term in index.names for t in heavy):
+        return False
+    return any(term in index.names for p in index.documents[doc].phrasings for term in p)
 
 
 def _one_plain_word(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
@@ -755,14 +778,14 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 73 for a one-term query, 46 for four terms and 31
-# for eight or more; each point of margin over the runner-up lowers it by two fifths of a point (one
-# term) to a sixth (eight); each word written as a name the catalogue does not know raises it by 12 to 28.
-ANSWER_INTERCEPT = -5.28172
-ANSWER_TOP = 0.05797
-ANSWER_LONG_TOP = 0.11446
-ANSWER_MARGIN = 0.02828
-ANSWER_STRANGER = -1.98460
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 67 for a one-term query, 42 for four terms and 28
+# for eight or more; each point of margin over the runner-up lowers it by half a point (one term) to a
+# fifth (eight); each word written as a name the catalogue does not know raises it by 12 to 28.
+ANSWER_INTERCEPT = -5.06401
+ANSWER_TOP = 0.06038
+ANSWER_LONG_TOP = 0.11787
+ANSWER_MARGIN = 0.03491
+ANSWER_STRANGER = -2.10845
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
@@ -846,6 +869,8 @@ def answer_features(ranked: Sequence[Evidence], qterms: Sequence[QueryTerm], ind
         "terms": float(len(qterms)),
         "unknown": float(sum(t.term not in index.idf and t.term not in _LIGHT for t in qterms)),
         "strangers": float(sum(t.stranger for t in qterms)),
+        "subject": float(any(t.term not in _LIGHT for t in qterms)),
+        "someone_else": float(top.someone_else),
     }
 
 
@@ -857,9 +882,24 @@ def answer_logit(features: Mapping[str, float]) -> float:
     return ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * length) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers
 
 
+SUBJECTLESS_PHRASE = 0.9
+
+
 def confident_question(ranked: Sequence[Scored], features: Mapping[str, float]) -> Scored | None:
-    """The top question when the calibrated rule says answering it is likely right (see answer_features)."""
-    return ranked[0] if ranked and answer_logit(features) >= 0 else None
+    """The top question when the calibrated rule says answering it is likely right (see answer_features).
+
+    Two kinds of query are refused whatever the rule says. One that names someone the catalogue does not
+    know, and nobody it does, is not about a question whose phrasings name catalogue people ('did
+    Gerasimov help end the mutiny'). One of question and framing words alone names no subject: it is
+    answered only when it is one of the question's phrasings ('why now?'), not when it merely shares a
+    word with one ('what time is it' and 'how many times was he shot')."""
+    if (
+        not ranked
+        or features.get("someone_else")
+        or not (features.get("subject", 1.0) or features["phrase"] >= SUBJECTLESS_PHRASE)
+    ):
+        return None
+    return ranked[0] if answer_logit(features) >= 0 else None
 
 
 # ---- search across the catalogue -----------------------------------------------------------------
@@ -972,7 +1012,7 @@ def matching_terms(query: str, catalogue: Catalogue) -> frozenset[str]:
 def snippet(text: str, wanted: frozenset[str], synonyms: _Synonyms | None = None, width: int = 100) -> Snippet:
     """The part of `text` around its first matching word, with every matching word's span."""
     clean = " ".join(_UNSAFE.sub(" ", _MARKUP.sub("", text)).split())
-    words = [(m.start(), m.end(), [term_key(w) for w in normalise(m.group()).split()]) for m in _WORD.finditer(clean)]
+    words = [(m.start(), m.end(), [_key(w) for w in normalise(m.group()).split()]) for m in _WORD.finditer(clean)]
     flat: list[tuple[str, int]] = [(k, n) for n, (_, _, keys) in enumerate(words) for k in keys]
     spans: list[tuple[int, int]] = []
     matched: set[str] = set()

@@ -42,6 +42,9 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("is he still alive", "what-happened-in-the-attack"),  # alive ~ condition
         ("who would want to shoot alekseyev", "who-is-behind-the-attack"),  # 'would' is not read as 'wound'
         ("Хто стріляв у генерала Алексєєва?", "who-is-behind-the-attack"),  # Ukrainian
+        ("why now?", "timing-of-the-attack"),  # question and framing words alone, but one of its phrasings
+        ("does the timing of the shooting mean anythng", "timing-of-the-attack"),  # a misspelt filler word
+        ("what are the implcations goin forward", "implications-going-forward"),  # 'goin' is 'going'
         (  # long and chatty: the words the catalogue never uses are filler, not evidence against
             "my nephew was asking me who exactly is suspected of being behind the shooting of the general "
             "and whether anyone has been arrested yet",
@@ -64,6 +67,7 @@ def test_ask_takes_the_words_unquoted(faq: Faq) -> None:
         "weather in Moscow tomorrow",
         "who is Taylor Swift",
         "what time is it",  # only question and framing words in common with any question
+        "who are you",  # 'you' is a stop word, not a misspelt EU
         "кто выиграл чемпионат мира",
         "hello",
         "",
