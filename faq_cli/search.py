@@ -778,10 +778,10 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 67 for a one-term query, 42 for four terms and 28
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 71 for a one-term query, 45 for four terms and 30
 # for eight or more; each point of margin over the runner-up lowers it by half a point (one term) to a
 # fifth (eight); each word written as a name the catalogue does not know raises it by 12 to 28.
-ANSWER_INTERCEPT = -5.06401
+ANSWER_INTERCEPT = -5.35306
 ANSWER_TOP = 0.06038
 ANSWER_LONG_TOP = 0.11787
 ANSWER_MARGIN = 0.03491
