@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,55 +57,106 @@ class EntryRefs:
 
 @dataclass(slots=True)
 class FileRefs:
-    """What the cross-file checks need of one file; small enough for the index to keep per file."""
+    """What the cross-file checks need of one file; small enough for the index to keep per file.
+
+    `ids` and `wanted` are enough to check a sound file. Its entries, with every id's and
+    reference's mark, are needed only to say where a problem is, so `load` may read them
+    on demand (the index keeps them apart and reads them only for a file with a problem).
+    """
 
     path: str
     problems: list[Problem]
     info: list[tuple[str, Any, Mark]]
     synonyms: list[tuple[str, ...]]
-    entries: list[EntryRefs]
+    ids: dict[str, list[str]]  # per section, the ids of its entries in file order
+    wanted: dict[str, set[str]]  # per kind of reference (a key of _TARGETS), every id the file refers to
+    load: Callable[[], list[EntryRefs]]
 
 
 def file_refs(file: FileSections) -> FileRefs:
     """A validated file's problems, ids, references, catalogue info and synonyms."""
-    refs = FileRefs(file.path, file.problems, [], [], [])
+    info: list[tuple[str, Any, Mark]] = []
+    synonyms: list[tuple[str, ...]] = []
+    entries: list[EntryRefs] = []
     for name, value in file.sections.items():
         if value is None:
             continue
         if name == "catalogue":
-            refs.info.extend((key, item, value.key_marks[key]) for key, item in value.items())
+            info.extend((key, item, value.key_marks[key]) for key, item in value.items())
         elif name == "synonyms":
-            refs.synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
+            synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
         else:
             for entry in value:
                 if entry is not None:
                     entry_id = entry.get("id")
                     known = isinstance(entry_id, str)
                     mark = entry.value_marks["id"] if known else entry.mark
-                    refs.entries.append(
+                    entries.append(
                         EntryRefs(name, entry_id if known else None, mark, is_broken(entry), list(_reference_lists(entry)))
                     )
-    return refs
+    ids, wanted = _summarise(entries)
+    return FileRefs(file.path, file.problems, info, synonyms, ids, wanted, lambda: entries)
+
+
+# Where each kind of reference must point: it must name an entry in exactly one of these sections.
+_RELATED = ("people", "incidents", "events", "questions")
+_TARGETS: dict[str, tuple[str, ...]] = {"sources": ("sources",), "people": ("people",), "related": _RELATED}
+
+
+def _reference_kind(section: str, key: str) -> str | None:
+    """The kind (a key of _TARGETS) of the references listed under `key` in an entry of `section`; None if unchecked."""
+    if key in ("sources", "related"):
+        return key
+    if key == "person" or (key == "people" and section == "events"):
+        return "people"
+    return None
+
+
+def _summarise(entries: Iterable[EntryRefs]) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """A file's ids by section and the ids its references name by kind: what checks a sound file."""
+    ids: dict[str, list[str]] = {}
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.id is not None:
+            ids.setdefault(entry.section, []).append(entry.id)
+        for key, values, _ in entry.references:
+            kind = _reference_kind(entry.section, key)
+            if kind is not None:
+                wanted.setdefault(kind, set()).update(values)
+    return ids, wanted
 
 
 @dataclass(slots=True)
 class _Merge:
-    """Collects entries from every file, remembering where each id and reference stands."""
+    """The cross-file checks over every file, in file order: catalogue info, duplicate ids, references.
 
-    problems: list[Problem] = field(default_factory=list)
-    entries: dict[str, list[tuple[str, EntryRefs]]] = field(default_factory=lambda: {s: [] for s in m.ENTRY_SECTIONS})
-    broken: list[tuple[str, str, EntryRefs]] = field(default_factory=list)
-    seen: dict[str, dict[str, tuple[str, Mark]]] = field(default_factory=lambda: {s: {} for s in m.ENTRY_SECTIONS})
+    Sets decide which files have a problem; only those files' entries are looked at one by
+    one, in the order that places each problem, so a sound catalogue costs a few set operations.
+    """
+
+    files: list[FileRefs]
+    problems: list[Problem]
     info: dict[str, Any] = field(default_factory=dict)
     info_marks: dict[str, tuple[str, Mark]] = field(default_factory=dict)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    # per section, every id and the number of the file it first appears in
+    first: dict[str, dict[str, int]] = field(default_factory=lambda: {s: {} for s in m.ENTRY_SECTIONS})
+    repeating: set[int] = field(default_factory=set)  # files holding an id seen before
+    entries: dict[int, list[EntryRefs]] = field(default_factory=dict)  # the files loaded so far
+    first_marks: dict[int, dict[tuple[str, str], Mark]] = field(default_factory=dict)
+    close_options: dict[str, list[str]] = field(default_factory=dict)
 
-    def add_file(self, file: FileRefs) -> None:
-        self.problems.extend(file.problems)
-        self._add_info(file.path, file.info)
-        self.synonyms.extend(file.synonyms)
-        for entry in file.entries:
-            self._add_entry(file.path, entry)
+    def check(self) -> None:
+        # Problems are listed in the order they are found; sorted by place (a stable sort) they keep,
+        # at any one place, a file's own problems before its repeated ids and then its references.
+        for n, file in enumerate(self.files):
+            self.problems.extend(file.problems)
+            self._add_info(file.path, file.info)
+            self.synonyms.extend(file.synonyms)
+            self._add_ids(n, file.ids)
+        for n, file in enumerate(self.files):
+            if n in self.repeating or not all(self._resolved(kind, refs) for kind, refs in file.wanted.items()):
+                self._check_file(n, file)
 
     def _add_info(self, path: str, info: list[tuple[str, Any, Mark]]) -> None:
         for key, value, key_mark in info:
@@ -116,55 +167,91 @@ class _Merge:
             self.info[key] = value
             self.info_marks[key] = (path, key_mark)
 
-    def _add_entry(self, path: str, entry: EntryRefs) -> None:
-        section, entry_id = entry.section, entry.id
-        if entry_id is not None:
-            first = self.seen[section].get(entry_id)
-            if first:
-                noun = section.rstrip("s") if section != "people" else "person"
-                self.problems.append(
-                    Problem(path, *entry.mark, f"duplicate {noun} id '{entry_id}' (first at {first[0]}:{first[1][0]})")
-                )
-                return
-            self.seen[section][entry_id] = (path, entry.mark)
-        if entry.broken:
-            self.broken.append((section, path, entry))
-        else:
-            self.entries[section].append((path, entry))
+    def _add_ids(self, n: int, ids: dict[str, list[str]]) -> None:
+        """Note the file each id first appears in, and whether file `n` repeats one."""
+        for section, items in ids.items():
+            first = self.first[section]
+            new = dict.fromkeys(items, n)
+            if len(new) < len(items) or not first.keys().isdisjoint(new):
+                self.repeating.add(n)
+                for entry_id in items:
+                    first.setdefault(entry_id, n)
+            else:
+                first.update(new)
 
-    def check_references(self) -> None:
-        """Every source, person and related id must name an entry that exists."""
-        ids = {section: set(seen) for section, seen in self.seen.items()}
-        for section, items in self.entries.items():
-            for path, entry in items:
-                self._check_entry(path, section, entry, ids)
-        for section, path, entry in self.broken:  # their sound fields still count
-            self._check_entry(path, section, entry, ids)
+    def _resolved(self, kind: str, refs: set[str]) -> bool:
+        """Whether each of `refs` names an entry in exactly one of the sections its kind allows."""
+        homes = [self.first[s].keys() for s in _TARGETS[kind]]
+        if len(homes) == 1:
+            return homes[0] >= refs
+        return all(sum(ref in ids for ids in homes) == 1 for ref in refs)
 
-    def _check_entry(self, path: str, section: str, entry: EntryRefs, ids: dict[str, set[str]]) -> None:
-        def missing(mark: Mark, message: str) -> None:
-            self.problems.append(Problem(path, *mark, message))
+    def _entries(self, n: int) -> list[EntryRefs]:
+        if n not in self.entries:
+            self.entries[n] = self.files[n].load()
+        return self.entries[n]
 
-        for key, value, marks in entry.references:
-            if key == "sources":
-                for ref, mark in zip(value, marks, strict=True):
-                    if ref not in ids["sources"]:
-                        missing(mark, f"unknown source '{ref}'{_close(ref, ids['sources'])}")
-            elif key == "people" and section == "events":
-                for ref, mark in zip(value, marks, strict=True):
-                    if ref not in ids["people"]:
-                        missing(mark, f"unknown person '{ref}'{_close(ref, ids['people'])}")
-            elif key == "person":
-                if value[0] not in ids["people"]:
-                    missing(marks[0], f"unknown person '{value[0]}'{_close(value[0], ids['people'])}")
-            elif key == "related":
-                for ref, mark in zip(value, marks, strict=True):
-                    homes = [s for s in ("people", "incidents", "events", "questions") if ref in ids[s]]
-                    if not homes:
-                        every = set().union(*(ids[s] for s in ("people", "incidents", "events", "questions")))
-                        missing(mark, f"related id '{ref}' names no person, incident, event or question{_close(ref, every)}")
-                    elif len(homes) > 1:
-                        missing(mark, f"related id '{ref}' is ambiguous: it names entries in {' and '.join(homes)}")
+    def _check_file(self, n: int, file: FileRefs) -> None:
+        """File `n` entry by entry: its repeated ids, then its references (sound entries by section, then broken ones)."""
+        here: dict[tuple[str, str], Mark] = {}
+        kept = []
+        for entry in self._entries(n):
+            if entry.id is not None:
+                key = (entry.section, entry.id)
+                if key in here or self.first[entry.section][entry.id] < n:
+                    where, mark = (file.path, here[key]) if key in here else self._first_place(key)
+                    noun = entry.section.rstrip("s") if entry.section != "people" else "person"
+                    self.problems.append(
+                        Problem(file.path, *entry.mark, f"duplicate {noun} id '{entry.id}' (first at {where}:{mark[0]})")
+                    )
+                    continue
+                here[key] = entry.mark
+            kept.append(entry)
+        for section in m.ENTRY_SECTIONS:
+            for entry in kept:
+                if entry.section == section and not entry.broken:
+                    self._check_entry(file.path, entry)
+        for entry in kept:  # their sound fields still count
+            if entry.broken:
+                self._check_entry(file.path, entry)
+
+    def _first_place(self, key: tuple[str, str]) -> tuple[str, Mark]:
+        """The file and mark of the first entry with this section and id."""
+        n = self.first[key[0]][key[1]]
+        if n not in self.first_marks:
+            marks: dict[tuple[str, str], Mark] = {}
+            for entry in self._entries(n):
+                if entry.id is not None:
+                    marks.setdefault((entry.section, entry.id), entry.mark)
+            self.first_marks[n] = marks
+        return self.files[n].path, self.first_marks[n][key]
+
+    def _check_entry(self, path: str, entry: EntryRefs) -> None:
+        """Every source, person and related id must name an entry that exists, in one section only."""
+        for key, values, marks in entry.references:
+            kind = _reference_kind(entry.section, key)
+            if kind is None:
+                continue
+            for ref, mark in zip(values, marks, strict=True):
+                homes = [s for s in _TARGETS[kind] if ref in self.first[s]]
+                if len(homes) == 1:
+                    continue
+                if kind == "related" and homes:
+                    message = f"related id '{ref}' is ambiguous: it names entries in {' and '.join(homes)}"
+                elif kind == "related":
+                    message = f"related id '{ref}' names no person, incident, event or question{self._close(ref, kind)}"
+                else:
+                    noun = "source" if kind == "sources" else "person"
+                    message = f"unknown {noun} '{ref}'{self._close(ref, kind)}"
+                self.problems.append(Problem(path, *mark, message))
+
+    def _close(self, word: str, kind: str) -> str:
+        import difflib
+
+        if kind not in self.close_options:
+            self.close_options[kind] = sorted(set().union(*(self.first[s] for s in _TARGETS[kind])))
+        close = difflib.get_close_matches(word, self.close_options[kind], n=1, cutoff=0.7)
+        return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _reference_lists(entry: LocMap) -> Iterator[tuple[str, list[str], list[Mark]]]:
@@ -187,13 +274,6 @@ def _reference_lists(entry: LocMap) -> Iterator[tuple[str, list[str], list[Mark]
             for item in value:
                 if isinstance(item, LocMap):
                     yield from _reference_lists(item)
-
-
-def _close(word: str, options: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.7)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 _NESTED: dict[str, type] = {
@@ -237,13 +317,11 @@ def build_entry(section: str, fields: dict[str, Any]) -> m.Entry:
 def merge_files(files: Iterable[FileRefs], extra: Iterable[Problem] = ()) -> m.Catalogue:
     """The cross-file checks alone: the catalogue's info and synonyms with empty sections, or raise with every problem.
 
-    The index runs this over the references it keeps per file, without parsing them again.
+    The index runs this over what it keeps per file, without parsing them again, and reads
+    a file's entries only when the file has a problem to place.
     """
-    merge = _Merge()
-    merge.problems.extend(extra)
-    for file in files:
-        merge.add_file(file)
-    merge.check_references()
+    merge = _Merge(list(files), list(extra))
+    merge.check()
     if merge.problems:
         raise CatalogueError(sorted(merge.problems, key=lambda p: (p.path, p.line, p.column)))
     return m.Catalogue(info=m.CatalogueInfo(**merge.info), synonyms=tuple(merge.synonyms))

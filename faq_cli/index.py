@@ -42,9 +42,9 @@ from faq_cli.files import catalogue_files
 from faq_cli.record import MISSING, fields, is_record
 
 if TYPE_CHECKING:
-    from faq_cli.catalogue import FileRefs
+    from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 3"
+FORMAT = "faq-cli index 4"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -65,7 +65,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
     path TEXT PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER, mode INTEGER,
-    digest TEXT, problems TEXT NOT NULL, refs TEXT NOT NULL
+    digest TEXT, problems TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL, spans TEXT NOT NULL
 );
 CREATE TABLE entries(
     file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -461,7 +461,9 @@ class _Compiled:
     digest: str | None
     stable: bool  # the file did not change while it was read
     problems: list[tuple[str, int, int, str]]
-    refs: str
+    checks: str  # what the cross-file checks need of a sound file (see _encode_refs)
+    refs: str  # its entries' ids and references with their marks, read only when it has a problem
+    spans: str  # per section, the longest span of its dated entries
     entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
 
 
@@ -506,19 +508,23 @@ def _compile(name: str) -> _Compiled:
     stable = before is not None and digest is not None and _stamp(name) == before
     problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
     rows: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]] = []
+    spans: dict[str, int] = {}
     if not sections.problems:
         for section in m.ENTRY_SECTIONS:
             for fields in sections.sections.get(section) or ():
                 entry = build_entry(section, fields)
                 start, stop = _span(entry)
                 rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
-    return _Compiled(name, digest, stable, problems, _encode_refs(file_refs(sections)), rows)
+                if start is not None and stop is not None:
+                    spans[section] = max(spans.get(section, stop - start), stop - start)
+    checks, refs = _encode_refs(file_refs(sections))
+    return _Compiled(name, digest, stable, problems, checks, refs, json.dumps(spans), rows)
 
 
 def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
     size, mtime, inode, mode = stamp or (None, None, None, None)
     db.execute(
-        "INSERT INTO files VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             compiled.path,
             size,
@@ -527,7 +533,9 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             mode,
             compiled.digest if compiled.stable else None,
             json.dumps(compiled.problems),
+            compiled.checks,
             compiled.refs,
+            compiled.spans,
         ),
     )
     for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
@@ -543,23 +551,23 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
 
 
 def _merge(db: sqlite3.Connection, names: list[str]) -> None:
-    """The cross-file checks (duplicate ids, references) over the references kept per file; the result goes to `meta`."""
+    """The cross-file checks (duplicate ids, references) over what is kept per file; the result goes to `meta`."""
     from faq_cli.catalogue import merge_files
 
     files = []
+    longest: dict[str, int] = {}
     for name in names:
-        row = db.execute("SELECT problems, refs FROM files WHERE path = ?", (name,)).fetchone()
-        files.append(_decode_refs(name, [Problem(*p) for p in json.loads(row[0])], row[1]))
+        row = db.execute("SELECT problems, checks, spans FROM files WHERE path = ?", (name,)).fetchone()
+        files.append(_decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1]))
+        for section, span in json.loads(row[2]).items():
+            longest[section] = max(longest.get(section, span), span)
     try:
         merged = merge_files(files)
         found: list[Problem] = []
         info, synonyms = merged.info, merged.synonyms
     except CatalogueError as exc:
         found, info, synonyms = exc.problems, m.CatalogueInfo(), ()
-    maxspan = {
-        section: db.execute("SELECT coalesce(max(stop - start), 0) FROM entries WHERE section = ?", (section,)).fetchone()[0]
-        for section in ("incidents", "events")
-    }
+    maxspan = {section: longest.get(section, 0) for section in ("incidents", "events")}
     meta = {
         "format": FORMAT,
         "code": code_fingerprint(),
@@ -721,39 +729,62 @@ def _unpack(text: str) -> Any:
 # ---- a file's ids and references, for the cross-file checks ------------------------------------------
 
 
-def _encode_refs(refs: FileRefs) -> str:
-    """What the merge needs of a file (see catalogue.FileRefs) as flat JSON arrays, which decode fast.
+def _encode_refs(refs: FileRefs) -> tuple[str, str]:
+    """What the merge needs of a file (see catalogue.FileRefs) as JSON: what checks it, and its entries with their marks.
 
-    Per entry its section, id, mark and whether it is broken; per list of references its
-    entry, key and length; then every reference with its mark. The file's problems are kept apart.
+    The entries are flat arrays, which decode fast: per entry its section, id, mark and whether
+    it is broken; per list of references its entry, key and length; then every reference with
+    its mark. The file's problems are kept apart.
     """
+    checks = {
+        "info": [[key, _plain(value), mark] for key, value, mark in refs.info],
+        "synonyms": refs.synonyms,
+        "ids": refs.ids,
+        "wanted": {kind: sorted(ids) for kind, ids in refs.wanted.items()},
+    }
+    entries = refs.load()
     groups: list[object] = []
     flat: list[object] = []
-    for n, entry in enumerate(refs.entries):
+    for n, entry in enumerate(entries):
         for key, values, marks in entry.references:
             groups += (n, key, len(values))
             for value, mark in zip(values, marks, strict=True):
                 flat += (value, mark[0], mark[1])
-    return json.dumps(
-        {
-            "info": [[key, _plain(value), mark] for key, value, mark in refs.info],
-            "synonyms": refs.synonyms,
-            "sections": [e.section for e in refs.entries],
-            "ids": [e.id for e in refs.entries],
-            "marks": [x for e in refs.entries for x in e.mark],
-            "broken": [n for n, e in enumerate(refs.entries) if e.broken],
-            "groups": groups,
-            "refs": flat,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+    detail = {
+        "sections": [e.section for e in entries],
+        "ids": [e.id for e in entries],
+        "marks": [x for e in entries for x in e.mark],
+        "broken": [n for n, e in enumerate(entries) if e.broken],
+        "groups": groups,
+        "refs": flat,
+    }
+    return _json(checks), _json(detail)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], checks: str) -> FileRefs:
+    """A file's FileRefs from the index; its entries are read from `db` only if the merge asks for them."""
+    from faq_cli.catalogue import FileRefs
+
+    data = json.loads(checks, object_hook=_revive)
+    return FileRefs(
+        path,
+        problems,
+        [(key, value, (mark[0], mark[1])) for key, value, mark in data["info"]],
+        [tuple(group) for group in data["synonyms"]],
+        data["ids"],
+        {kind: set(ids) for kind, ids in data["wanted"].items()},
+        lambda: _decode_entries(db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()[0]),
     )
 
 
-def _decode_refs(path: str, problems: list[Problem], text: str) -> FileRefs:
-    from faq_cli.catalogue import EntryRefs, FileRefs
+def _decode_entries(text: str) -> list[EntryRefs]:
+    from faq_cli.catalogue import EntryRefs
 
-    data = json.loads(text, object_hook=_revive)
+    data = json.loads(text)
     marks = data["marks"]
     entries = [
         EntryRefs(section, entry_id, (marks[2 * n], marks[2 * n + 1]), False, [])
@@ -767,13 +798,7 @@ def _decode_refs(path: str, problems: list[Problem], text: str) -> FileRefs:
         chunk = flat[at : at + 3 * count]
         at += 3 * count
         entries[n].references.append((key, chunk[0::3], list(zip(chunk[1::3], chunk[2::3], strict=True))))
-    return FileRefs(
-        path,
-        problems,
-        [(key, value, (mark[0], mark[1])) for key, value, mark in data["info"]],
-        [tuple(group) for group in data["synonyms"]],
-        entries,
-    )
+    return entries
 
 
 # ---- serving: lazy sections and indexed lookups ---------------------------------------------------------
