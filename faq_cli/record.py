@@ -5,10 +5,11 @@ A dataclass compiles each of its methods separately when its module is imported 
 about 0.7 ms a class here, paid by every command's start-up for the model's sixteen classes.
 `@record` builds the same class from the same declarations with one compiled function, its
 `__init__` (a shared generic one would cost every object built from the catalogue a Python-level
-loop); equality, hashing, ordering, repr and the refusal to assign are written once below and shared.
+loop); equality, hashing, repr and the refusal to assign are written once below and shared, and
+a class may write its own (PartialDate does, for speed, and its ordering).
 
 Type checkers read `@record` as `@dataclass` (`dataclass_transform`): the generated `__init__`,
-defaults, `frozen=True` and `order=True` are checked exactly as they were.
+defaults and `frozen=True` are checked exactly as they were.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ def field(*, default_factory: Callable[[], _T]) -> _T:
 
 
 @dataclass_transform(field_specifiers=(field,))
-def record(*, frozen: bool = False, order: bool = False) -> Callable[[type[_T]], type[_T]]:
-    """A class of annotated fields as a slotted record, as `@dataclass(slots=True, frozen=..., order=...)` makes it."""
+def record(*, frozen: bool = False) -> Callable[[type[_T]], type[_T]]:
+    """A class of annotated fields as a slotted record, as `@dataclass(slots=True, frozen=...)` makes it."""
 
     def build(cls: type[_T]) -> type[_T]:
-        return _build(cls, frozen, order)
+        return _build(cls, frozen)
 
     return build
 
@@ -78,7 +79,7 @@ def replace(value: _T, /, **changes: Any) -> _T:
 # ---- building the class -------------------------------------------------------------------------------
 
 
-def _build(cls: type[_T], frozen: bool, order: bool) -> type[_T]:
+def _build(cls: type[_T], frozen: bool) -> type[_T]:
     names = tuple(cls.__annotations__)  # its own fields only: records do not inherit from records
     given = {name: cls.__dict__[name] for name in names if name in cls.__dict__}
     body = {k: v for k, v in cls.__dict__.items() if k not in given and k not in ("__dict__", "__weakref__")}
@@ -89,17 +90,18 @@ def _build(cls: type[_T], frozen: bool, order: bool) -> type[_T]:
         __slots__=names,
         __match_args__=names,
         __init__=_init(cls.__qualname__, names, given, frozen),
-        __eq__=_eq,
-        __hash__=_hash if frozen else None,  # as a dataclass: equal but mutable objects are unhashable
-        __repr__=_repr,
-        __reduce__=_reduce,
         _record_fields={name: MISSING if isinstance(d := given.get(name, MISSING), _Factory) else d for name in names},
         _record_key=key,
     )
+    # As a dataclass does: methods the class writes itself are kept (a class that defines __eq__
+    # alone gets __hash__ = None from Python, which does not count as its own).
+    own = cls.__dict__
+    shared = {"__eq__": _eq, "__repr__": _repr, "__reduce__": _reduce}
+    body.update({name: method for name, method in shared.items() if name not in own})
+    if "__hash__" not in own or (own["__hash__"] is None and "__eq__" in own):
+        body["__hash__"] = _hash if frozen else None  # equal but mutable objects are unhashable
     if frozen:
         body.update(__setattr__=_refuse_assign, __delattr__=_refuse_delete)
-    if order:
-        body.update(__lt__=_lt, __le__=_le, __gt__=_gt, __ge__=_ge)
     metaclass: Any = type(cls)
     built: type[_T] = metaclass(cls.__name__, cls.__bases__, body)
     return built
@@ -155,27 +157,3 @@ def _refuse_assign(self: Any, name: str, value: Any) -> None:
 
 def _refuse_delete(self: Any, name: str) -> None:
     raise FrozenRecordError(f"cannot delete field {name!r}")
-
-
-def _lt(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        return self._record_key(self) < other._record_key(other)
-    return NotImplemented
-
-
-def _le(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        return self._record_key(self) <= other._record_key(other)
-    return NotImplemented
-
-
-def _gt(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        return self._record_key(self) > other._record_key(other)
-    return NotImplemented
-
-
-def _ge(self: Any, other: Any) -> Any:
-    if other.__class__ is self.__class__:
-        return self._record_key(self) >= other._record_key(other)
-    return NotImplemented
