@@ -170,6 +170,17 @@ def test_a_misspelt_filler_word_is_filler_and_a_real_word_is_not_respelt() -> No
     assert not words & {search.term_key("early"), search.term_key("went")}
 
 
+def test_a_common_english_word_weighs_less_than_a_rare_one_the_catalogue_uses_as_often() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    keep, stairwell = search.term_key("keep"), search.term_key("stairwell")
+    assert index.weight(keep) >= index.weight(stairwell)  # each in one answer: by the catalogue's counts alike
+    weights = {t.term: t.weight for t in search.query_terms("keep stairwell", index)}
+    assert weights[stairwell] == index.weight(stairwell)  # a rare word keeps its weight
+    assert weights[keep] < index.weight(keep) / 2  # 'keep', among the commonest English words, does not
+
+
 def test_a_word_shaped_like_a_surname_is_a_name_however_it_is_typed() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
