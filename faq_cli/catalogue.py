@@ -181,10 +181,10 @@ class _Merge:
 
     def _resolved(self, kind: str, refs: set[str]) -> bool:
         """Whether each of `refs` names an entry in exactly one of the sections its kind allows."""
-        homes = [self.first[s].keys() for s in _TARGETS[kind]]
-        if len(homes) == 1:
-            return homes[0] >= refs
-        return all(sum(ref in ids for ids in homes) == 1 for ref in refs)
+        known = [self.first[s].keys() for s in _TARGETS[kind]]
+        if len(known) == 1:
+            return known[0] >= refs
+        return all(sum(ref in ids for ids in known) == 1 for ref in refs)
 
     def _entries(self, n: int) -> list[EntryRefs]:
         if n not in self.entries:

@@ -3,7 +3,9 @@
 The YAML files stay the single source of truth; the index is a disposable
 SQLite file in the user cache directory, one per set of catalogue paths. Each
 call stats the catalogue's files; a file whose size, mtime or inode changed is
-hashed, and only a file whose content changed is parsed again. A fresh index
+hashed, and only a file whose content changed is parsed again; the checks
+across files (repeated ids, references) then run over sets of ids kept per
+file, reading a file's entries only to place a problem. A fresh index
 is served without importing the YAML parser: entries are read on demand, and
 `Store` answers the common lookups (by date, by person, by related id, text
 candidates) with indexed queries, so a warm call on 200,000 incidents reads
@@ -65,7 +67,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
     path TEXT PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER, mode INTEGER,
-    digest TEXT, problems TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL, spans TEXT NOT NULL
+    digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL
 );
 CREATE TABLE entries(
     file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -439,7 +441,9 @@ def _fill(
     _merge(db, names)
     db.execute("DELETE FROM derived")  # what search derives is stored again on first use, from the new content
     db.execute("COMMIT")
-    db.execute("PRAGMA optimize")
+    # Statistics for the query planner, of this content: without them a lookup by person scans a date range.
+    # (PRAGMA optimize would gather them only for tables that this build's own queries happened to use.)
+    db.execute("ANALYZE")
     if progress is not None:
         progress(total, total)
 
@@ -461,9 +465,9 @@ class _Compiled:
     digest: str | None
     stable: bool  # the file did not change while it was read
     problems: list[tuple[str, int, int, str]]
+    spans: str  # per section, the longest span of its dated entries
     checks: str  # what the cross-file checks need of a sound file (see _encode_refs)
     refs: str  # its entries' ids and references with their marks, read only when it has a problem
-    spans: str  # per section, the longest span of its dated entries
     entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
 
 
@@ -518,7 +522,7 @@ def _compile(name: str) -> _Compiled:
                 if start is not None and stop is not None:
                     spans[section] = max(spans.get(section, stop - start), stop - start)
     checks, refs = _encode_refs(file_refs(sections))
-    return _Compiled(name, digest, stable, problems, checks, refs, json.dumps(spans), rows)
+    return _Compiled(name, digest, stable, problems, json.dumps(spans), checks, refs, rows)
 
 
 def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
@@ -533,9 +537,9 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             mode,
             compiled.digest if compiled.stable else None,
             json.dumps(compiled.problems),
-            compiled.checks,
-            compiled.refs,
             compiled.spans,
+            compiled.checks,
+            compiled.refs,  # last: the other columns are read without going through it
         ),
     )
     for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):

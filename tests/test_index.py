@@ -17,6 +17,7 @@ import pytest
 
 from faq_cli import catalogue as catalogue_module
 from faq_cli import cli
+from faq_cli.errors import CatalogueError
 
 from conftest import DATA, ROOT, Run
 
@@ -182,6 +183,31 @@ def test_duplicate_ids_across_files_are_found_from_the_index(faq: Callable[..., 
     run = faq("--data", str(catalogue_copy), "people")
     assert run.status == 2
     assert "duplicate person id 'kirillov'" in run.err
+
+
+def test_an_edit_rechecks_the_references_and_ids_of_files_not_parsed_again(
+    faq: Callable[..., Run], catalogue_copy: Path, parsed: list[str]
+) -> None:
+    """A person renamed in one file leaves references elsewhere unknown; a new first file makes an old id a repeat.
+
+    Both are reported in the files that were not parsed again, exactly as a plain load reports them.
+    """
+    faq("validate", str(catalogue_copy))
+    people = catalogue_copy / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  - id: kirillov\n", "  - id: kirilov\n"), encoding="utf-8")
+    first = catalogue_copy / "a-first.yaml"
+    first.write_text("sources:\n  - id: reuters-2024-12-17\n    title: T\n    publisher: P\n    date: 2024\n", encoding="utf-8")
+    parsed.clear()
+    run = faq("validate", "--json", str(catalogue_copy))
+    assert run.status == 1
+    assert sorted(parsed) == ["a-first.yaml", "people.yaml"]
+    problems = json.loads(run.out)
+    found = {(Path(p["path"]).name, p["message"]) for p in problems}
+    assert ("incidents.yaml", "unknown person 'kirillov' (did you mean 'kirilov'?)") in found
+    assert ("sources.yaml", f"duplicate source id 'reuters-2024-12-17' (first at {first}:2)") in found
+    with pytest.raises(CatalogueError) as plain:
+        catalogue_module.load_catalogue([str(catalogue_copy)])
+    assert [p.to_json() for p in plain.value.problems] == problems
 
 
 def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
