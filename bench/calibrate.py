@@ -11,7 +11,7 @@ query comes to and how many of them the catalogue does not know). The label is
 the query is off-topic. A logistic regression (L2, standardised features,
 Newton's method, pure Python) turns the features into the probability that
 answering is right; the threshold is the one that answers the most on-topic
-queries rightly on the training sets while refusing at least MIN_OFF_TOPIC (98%) of
+queries rightly on the training sets while refusing at least MIN_OFF_TOPIC (97%) of
 the off-topic queries and answering wrongly at most MAX_WRONG of the on-topic
 ones (5%).
 
@@ -39,10 +39,11 @@ sys.path.insert(0, str(HERE))
 from ask_eval import load_set  # noqa: E402
 
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
-SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in range(2, 9)))
-# At 0.97, leave-one-set-out refusal of off-topic queries came to 96.1% and a blind set refused 88.6%;
-# 0.98 gives 97.6% LOSO for 0.7 points of LOSO top-1 (at 0.95 the rule answered 'what time is it').
-MIN_OFF_TOPIC = 0.98
+SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in range(2, 10)))
+# Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.0 / 3.0 / 95.2%,
+# 0.97 gives 92.3 / 2.9 / 96.8%, 0.98 gives 90.4 / 2.4 / 97.1%: past 0.97 each point of refusal costs
+# several of top-1. (At 0.95 the rule answered 'what time is it'.)
+MIN_OFF_TOPIC = 0.97
 MAX_WRONG = 0.05
 L2 = 0.05  # at 0.1 or more the strangers weight shrank too far to refuse "did Gerasimov help end the mutiny"
 

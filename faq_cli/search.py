@@ -809,21 +809,22 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 
 # ---- questions -----------------------------------------------------------------------------------
 
-# Whether to answer is a logistic rule on the ranking, fitted by `python bench/calibrate.py` on the nine
-# labelled query sets (bench/ask_*.yaml, 896 queries; fitted 2026-11-26, refit when the ranking changes):
+# Whether to answer is a logistic rule on the ranking, fitted by `python bench/calibrate.py` on the ten
+# labelled query sets (bench/ask_*.yaml, 1011 queries; fitted 2026-11-26, refit when the ranking changes):
 # answer when ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * min(terms, ANSWER_TERMS_CAP) /
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 80 for a one-term query, 51 for four terms and 35
-# for eight or more; each point of margin over the runner-up lowers it by a third of a point (one term)
-# to a seventh (eight); each word written as a name the catalogue does not know raises it by 2 to 4
-# (and confident_question refuses a query about someone else outright).
-ANSWER_INTERCEPT = -6.12606
-ANSWER_TOP = 0.06172
-ANSWER_LONG_TOP = 0.11521
-ANSWER_MARGIN = 0.02571
-ANSWER_STRANGER = -0.31775
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 80 for a one-term query, 52 for four terms and 36
+# for eight or more; each point of margin over the runner-up lowers it by two fifths of a point (one
+# term) to a sixth (eight). Words written as names the catalogue does not know now barely move it: they
+# already weigh as the rarest word in the ranking, and confident_question refuses a query about someone
+# else outright.
+ANSWER_INTERCEPT = -5.84970
+ANSWER_TOP = 0.06016
+ANSWER_LONG_TOP = 0.10400
+ANSWER_MARGIN = 0.02903
+ANSWER_STRANGER = -0.02165
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
