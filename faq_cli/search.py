@@ -609,9 +609,13 @@ def _common_words() -> dict[str, str]:
     if not _COMMON:
         from pathlib import Path
 
-        text = (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8")
-        fields = text[text.index("\n\n") + 2 :].split()  # after the header
-        _COMMON.update(zip(fields[0::2], fields[1::2], strict=True))
+        try:
+            text = (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8")
+            fields = text[text.index("\n\n") + 2 :].split()  # after the header
+            _COMMON.update(zip(fields[0::2], fields[1::2], strict=True))
+        except (OSError, UnicodeError, ValueError):  # a damaged install: every word keeps its weight
+            _COMMON.clear()
+            _COMMON[""] = "0"  # read once, found wanting
     return _COMMON
 
 
@@ -619,7 +623,10 @@ def _plainness(words: Sequence[str]) -> float:
     """How much a term made of these (normalised) words keeps of its weight: 1 for a rare word, down to
     COMMON_FLOOR for the commonest ('keep', 'look', 'deal'), which say little about what is asked."""
     common = _common_words()
-    zipf = max((float(common.get(w, 0.0)) for w in words), default=0.0)
+    try:
+        zipf = max((float(common.get(w, 0.0)) for w in words), default=0.0)
+    except ValueError:
+        return 1.0
     return min(1.0, max(COMMON_FLOOR, (COMMON_TOP - zipf) / COMMON_SPAN))
 
 

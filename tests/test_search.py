@@ -181,6 +181,16 @@ def test_a_common_english_word_weighs_less_than_a_rare_one_the_catalogue_uses_as
     assert weights[keep] < index.weight(keep) / 2  # 'keep', among the commonest English words, does not
 
 
+def test_without_the_word_frequencies_every_word_keeps_its_weight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    monkeypatch.setattr(search, "__file__", str(tmp_path / "search.py"))  # no common_words.txt beside it
+    monkeypatch.setattr(search, "_COMMON", {})
+    keep = search.term_key("keep")
+    assert [t.weight for t in search.query_terms("keep", index)] == [index.weight(keep)]
+
+
 def test_a_word_shaped_like_a_surname_is_a_name_however_it_is_typed() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
