@@ -505,8 +505,8 @@ def _forms(text: str) -> dict[str, str]:
     return found
 
 
-# Filler, question and framing words that a misspelling can be corrected to, five letters or more ('goin'
-# could be 'going' or 'gin'; a short word is left as it is typed).
+# Filler, question and framing words of five letters or more, which a misspelling can be corrected to (the
+# only corrections a four-letter word gets: 'goin' is 'going').
 _FILLER_FORMS = _forms(" ".join((*_STOP_WORDS, *_FRAMING_WORDS, *_QUESTION_WORDS)))
 _FILLER_VOCABULARY = _by_length_and_initial(
     sorted(k for k in _STOP_KEYS | _LIGHT | set(_FILLER_FORMS) if len(k) >= 5 and k.isalpha())
