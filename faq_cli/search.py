@@ -26,8 +26,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 
-from anyascii import anyascii
-
 from faq_cli.model import Catalogue, Event, Incident, Person, Question
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -45,7 +43,17 @@ UNKNOWN_SHARE = 0.25
 def normalise(text: str) -> str:
     """Fold case, accents, script and punctuation: 'Алексеев' and 'Alekséev!' both give 'alekseev'."""
     text = unicodedata.normalize("NFKC", _SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4])).translate(_SIGNS)
-    return _NON_WORD.sub(" ", anyascii(text).casefold()).strip()
+    return _NON_WORD.sub(" ", _ascii(text).casefold()).strip()
+
+
+def _ascii(text: str) -> str:
+    """Text in Latin letters: anyascii's transliteration, imported only for text that needs it (it costs
+    about 5 ms to load, and most queries are typed in ASCII)."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    return anyascii(text)
 
 
 # ---- spelling keys -----------------------------------------------------------------------------
@@ -108,13 +116,16 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+# The last line is Russian (ли и в во на … мне), written as transliteration gives it, so that building the
+# list needs no transliteration table (tests check the two agree).
+RUSSIAN_STOP_WORDS = "ли и в во на с со это о об по к у за из от для был была было были он она они его ее их мне"
 _STOP_WORDS = _words("""
 a an the is are was were be been being am do does did doing done have has had having it its it s this that these
 those there here of in on at to for from by with about into onto over under after before during as and or but if
 then so than too very can could would should will shall may might must just also any some such not no nor only
 own same i me my we our you your he him his she her they them their one ones s t get got please tell explain
 explained describe know known show give want need going go detail details info information
-ли и в во на с со это о об по к у за из от для был была было были он она они его ее их мне
+li i v vo na s so eto o ob po k u za iz ot dlya byl byla bylo byli on ona oni ego ee ikh mne
 """)
 # Filler that chatty queries are made of ("so what actually happened… how did it all go down"): the
 # Glasgow IR stop list (as in scikit-learn), less question words and words that can name a subject here.
@@ -552,7 +563,7 @@ def _named(text: str, count: int) -> tuple[bool, ...]:
         words = _CASED_NON_WORD.sub(" ", text[: MAX_QUERY_CHARS * 4]).split()
     else:
         english = _SURROGATE.sub(" ", _english(text)[: MAX_QUERY_CHARS * 4])
-        words = _CASED_NON_WORD.sub(" ", anyascii(unicodedata.normalize("NFKC", english).translate(_SIGNS))).split()
+        words = _CASED_NON_WORD.sub(" ", _ascii(unicodedata.normalize("NFKC", english).translate(_SIGNS))).split()
     if len(words) != count:
         return (False,) * count
     if count >= 3 and all(w[0].isupper() or w.isdigit() for w in words):  # Title Case Throughout says nothing
@@ -1126,9 +1137,8 @@ def _person_names(person: Person) -> list[str]:
     return [n for n in names if n]
 
 
-_RANKS = frozenset(
-    name_key(w) for w in _words("general lieutenant lt gen colonel col major maj mr mrs ms dr president envoy генерал")
-)
+# генерал transliterates to 'general', already here.
+_RANKS = frozenset(name_key(w) for w in _words("general lieutenant lt gen colonel col major maj mr mrs ms dr president envoy"))
 
 
 def _without_ranks(key: str) -> str:

@@ -223,6 +223,21 @@ def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
     assert "faq_cli.index" in imported
 
 
+def test_an_ascii_query_as_json_loads_neither_rich_nor_the_transliteration_table(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "FAQ_CLI_DATA"}
+    env["FAQ_CLI_CACHE_DIR"] = str(tmp_path / "cache")
+
+    def imported(query: str) -> set[str]:
+        command = [sys.executable, "-X", "importtime", "-m", "faq_cli", "ask", "--json", query]
+        subprocess.run(command, capture_output=True, env=env, check=False, cwd=ROOT)  # builds the index
+        warm = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+        return {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
+
+    ascii_query = imported("who is alekseyev")
+    assert not {"anyascii", "rich.console", "rich.markdown", "faq_cli.stats", "yaml"} & ascii_query
+    assert "anyascii" in imported("кто такой Алексеев")  # Cyrillic still goes through transliteration
+
+
 def test_progress_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     from faq_cli.render.progress import index_progress
 

@@ -208,6 +208,10 @@ def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
     assert plain and {t.term for t in search.query_terms("counterintelligence", index)} == plain
 
 
+def test_the_russian_stop_words_are_listed_as_transliteration_spells_them() -> None:
+    assert {search.normalise(w) for w in search.RUSSIAN_STOP_WORDS.split()} <= search._STOP_KEYS
+
+
 def test_soft_and_hard_signs_do_not_split_a_word() -> None:
     assert search.normalise("Фаниль Прокофьев") == "fanil prokofev"
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faq_cli import query as q
-from faq_cli import stats as st
 from faq_cli.model import Catalogue, Event, Incident, PartialDate, Person
 from faq_cli.record import fields, is_record
 from faq_cli.render.text import json_escape
+
+if TYPE_CHECKING:  # stats is imported by the command that needs it, not by every --json
+    from faq_cli import stats as st
 
 
 def plain(value: Any) -> Any:
