@@ -2,6 +2,7 @@
 
     python bench/calibrate.py            # LOSO table (current rule vs learned rule), then the final fit
     python bench/calibrate.py -v         # also every feature's coefficient in each fold
+    python bench/calibrate.py --write    # and write the fitted constants into faq_cli/search.py
 
 For every query of every set (bench/ask_*.yaml) the ranking is computed once,
 unchanged, and described by a few cheap features (top score, margin over the
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -254,6 +256,7 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print each fold's coefficients")
     parser.add_argument("--features", default=",".join(FEATURES), help="comma-separated feature names")
     parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--write", action="store_true", help="write the fitted constants into faq_cli/search.py")
     args = parser.parse_args()
     names = tuple(args.features.split(","))
     rows = collect()
@@ -287,13 +290,34 @@ def main() -> None:
     for n, c in coef.items():
         print(f"  {n:10s} {c:+.5f}")
     if names == FEATURES:
+        constants = {
+            "ANSWER_INTERCEPT": intercept,
+            "ANSWER_TOP": coef["top"],
+            "ANSWER_LONG_TOP": coef["long_top"],
+            "ANSWER_MARGIN": coef["margin"],
+            "ANSWER_STRANGER": coef["strangers"],
+        }
         print("as faq_cli/search.py's constants:")
-        print(f"ANSWER_INTERCEPT = {intercept:.5f}")
-        print(f"ANSWER_TOP = {coef['top']:.5f}")
-        print(f"ANSWER_LONG_TOP = {coef['long_top']:.5f}")
-        print(f"ANSWER_MARGIN = {coef['margin']:.5f}")
-        print(f"ANSWER_STRANGER = {coef['strangers']:.5f}")
-        check(rows)
+        for name, value in constants.items():
+            print(f"{name} = {value:.5f}")
+        if args.write:
+            write_constants(constants)
+            print("written to faq_cli/search.py (update the comment above them: the bars it quotes)")
+        else:
+            check(rows)
+    elif args.write:
+        parser.error("--write needs the default --features")
+
+
+def write_constants(constants: dict[str, float]) -> None:
+    """Replace the ANSWER_* lines of faq_cli/search.py with the fitted values."""
+    path = ROOT / "faq_cli" / "search.py"
+    text = path.read_text(encoding="utf-8")
+    for name, value in constants.items():
+        text, count = re.subn(rf"^{name} = .*$", f"{name} = {value:.5f}", text, count=1, flags=re.MULTILINE)
+        if count != 1:
+            raise SystemExit(f"{path}: no line '{name} = …' to replace")
+    path.write_text(text, encoding="utf-8")
 
 
 def check(rows: Sequence[Row]) -> None:
