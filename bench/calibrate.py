@@ -42,9 +42,9 @@ from ask_eval import load_set  # noqa: E402
 
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
 SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in range(2, 10)))
-# Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.0 / 3.0 / 95.2%,
-# 0.97 gives 92.3 / 2.9 / 96.8%, 0.98 gives 90.4 / 2.4 / 97.1%: past 0.97 each point of refusal costs
-# several of top-1. (At 0.95 the rule answered 'what time is it'.)
+# Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.4 / 2.7 / 95.5%,
+# 0.97 gives 92.9 / 2.7 / 96.8%, 0.98 gives 91.4 / 2.3 / 97.7%: past 0.97 each point of refusal costs
+# about two of top-1. (At 0.95 the rule answered 'what time is it'.)
 MIN_OFF_TOPIC = 0.97
 MAX_WRONG = 0.05
 L2 = 0.05  # at 0.1 or more the strangers weight shrank too far to refuse "did Gerasimov help end the mutiny"

@@ -237,7 +237,11 @@ _RUSSIAN = {
     **dict.fromkeys(("украин*",), "ukraine"),
     **dict.fromkeys(("москв*",), "moscow"),
     **dict.fromkeys(("сша", "америк*"), "united states"),
-    **dict.fromkeys(("сразу", "случайно", "именно", "просто"), ""),
+    **dict.fromkeys(("сразу", "случайно", "именно", "просто", "при", "ли", "бы"), ""),
+    **dict.fromkeys(("год", "года", "году", "годы", "годах", "лет"), "year"),
+    **dict.fromkeys(("чвк",), "private military company"),
+    **dict.fromkeys(("заместител*", "замглав*"), "deputy"),
+    **dict.fromkeys(("внутренн*", "внутри"), "internal"),
     **dict.fromkeys(("после", "вслед"), "after"),
     **dict.fromkeys(("время", "времени", "момент"), "timing"),
     **dict.fromkeys(("совпадени*",), "coincidence"),
@@ -833,16 +837,16 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 80 for a one-term query, 52 for four terms and 36
-# for eight or more; each point of margin over the runner-up lowers it by two fifths of a point (one
-# term) to a sixth (eight). Words written as names the catalogue does not know now barely move it: they
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 80 for a one-term query, 52 for four terms and 35
+# for eight or more; each point of margin over the runner-up lowers it by a third of a point (one term)
+# to a sixth (eight). Words written as names the catalogue does not know now barely move it: they
 # already weigh as the rarest word in the ranking, and confident_question refuses a query about someone
 # else outright.
-ANSWER_INTERCEPT = -5.84970
-ANSWER_TOP = 0.06016
-ANSWER_LONG_TOP = 0.10400
-ANSWER_MARGIN = 0.02903
-ANSWER_STRANGER = -0.02165
+ANSWER_INTERCEPT = -6.06165
+ANSWER_TOP = 0.06220
+ANSWER_LONG_TOP = 0.10927
+ANSWER_MARGIN = 0.02777
+ANSWER_STRANGER = -0.27296
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
