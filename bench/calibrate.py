@@ -40,6 +40,8 @@ sys.path.insert(0, str(HERE))
 
 from ask_eval import load_set  # noqa: E402
 
+from faq_cli.search import refused  # noqa: E402
+
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
 SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in range(2, 10)))
 # Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.4 / 2.7 / 95.5%,
@@ -203,20 +205,10 @@ class Figures:
         )
 
 
-def _has_subject(r: Row) -> bool:
-    """Whether search.confident_question lets the rule decide: not for a query about someone the catalogue
-    does not know, nor for one of question words alone that is no phrasing of the question."""
-    from faq_cli.search import SUBJECTLESS_PHRASE
-
-    if r.features["someone_else"]:
-        return False
-    return r.features["subject"] > 0 or r.features["phrase"] >= SUBJECTLESS_PHRASE
-
-
 def figures(rows: Sequence[Row], answers: Callable[[Row], bool]) -> Figures:
     on = [r for r in rows if r.expect is not None]
     off = [r for r in rows if r.expect is None]
-    said = {id(r): r.direct or (_has_subject(r) and answers(r)) for r in rows}
+    said = {id(r): r.direct or (not refused(r.features) and answers(r)) for r in rows}
     return Figures(
         len(on),
         len(off),

@@ -374,9 +374,14 @@ def _english(text: str) -> str:
     return _CYRILLIC_WORD.sub(_russian_word, text.translate(_SIGNS)) if _CYRILLIC_WORD.search(text) else text
 
 
+def _plain_words(text: str) -> list[str]:
+    """The text's words as the matcher reads them, before keys: normalised, Russian read as English,
+    contractions typed without the apostrophe spelt out."""
+    return [_CONTRACTIONS.get(w, w) for w in normalise(_english(text)).split()]
+
+
 def _keys(text: str) -> list[str]:
-    words = normalise(_english(text)).split()
-    return [_key(_CONTRACTIONS.get(w, w)) for w in words]
+    return [_key(w) for w in _plain_words(text)]
 
 
 def _apply_synonyms(keys: Sequence[str], synonyms: _Synonyms) -> list[tuple[str, int, int]]:
@@ -512,20 +517,20 @@ def _forms(text: str) -> dict[str, str]:
     """Each word's spelling key before stemming, mapped to its key: a misspelling is nearer the whole word
     than its stem ('anythng' is one letter from 'anything', two from the stem 'anyth')."""
     found = {}
-    for word in normalise(_english(text)).split():
-        word = _CONTRACTIONS.get(word, word)
+    for word in _plain_words(text):
         form, key = fold_word(word), _key(word)
         if form != key:
             found[form] = key
     return found
 
 
-# Filler, question and framing words of five letters or more, which a misspelling can be corrected to (the
-# only corrections a four-letter word gets: 'goin' is 'going').
-_FILLER_FORMS = _forms(" ".join((*_STOP_WORDS, *_FRAMING_WORDS, *_QUESTION_WORDS)))
-_FILLER_VOCABULARY = _by_length_and_initial(
-    sorted(k for k in _STOP_KEYS | _LIGHT | set(_FILLER_FORMS) if len(k) >= 5 and k.isalpha())
-)
+@lru_cache(maxsize=1)
+def _filler_vocabulary() -> tuple[dict[tuple[int, str], list[str]], dict[str, str]]:
+    """Filler, question and framing words of five letters or more, which a misspelling can be corrected to
+    (the only corrections a four-letter word gets: 'goin' is 'going'), and their forms; built on first use."""
+    forms = _forms(" ".join((*_STOP_WORDS, *_FRAMING_WORDS, *_QUESTION_WORDS)))
+    words = sorted(k for k in _STOP_KEYS | _LIGHT | set(forms) if len(k) >= 5 and k.isalpha())
+    return _by_length_and_initial(words), forms
 
 
 def _correct(key: str, index: Index) -> tuple[str, float]:
@@ -536,7 +541,7 @@ def _correct(key: str, index: Index) -> tuple[str, float]:
     best: tuple[int, str] | None = None
     # A word of four letters is too near too many others to be respelt into a telling word, but not into a
     # longer filler word ('goin' is 'going').
-    vocabularies = ((index.vocabulary, index.forms), (_FILLER_VOCABULARY, _FILLER_FORMS))[len(key) < 5 :]
+    vocabularies = ((index.vocabulary, index.forms), _filler_vocabulary())[len(key) < 5 :]
     for vocabulary, forms in vocabularies:
         for length in range(len(key) - allowed, len(key) + allowed + 1):
             found = _extract_one(key, vocabulary.get((length, key[0]), ()), allowed)
@@ -648,10 +653,8 @@ def _plainness(words: Sequence[str]) -> float:
 def query_terms(query: str, index: Index) -> list[QueryTerm]:
     """The query as weighted terms: corrected, synonym-folded, stop words dropped, at most MAX_QUERY_TERMS."""
     text = query[:MAX_QUERY_CHARS]
-    raw = _keys(text)
-    plain_words = normalise(_english(text)).split()
-    if len(plain_words) != len(raw):
-        plain_words = [""] * len(raw)
+    plain_words = _plain_words(text)
+    raw = [_key(w) for w in plain_words]
     named = _named(text, len(raw))
     corrected = _corrections(raw, named, index)
     keys = [k for k, _ in corrected]
@@ -703,7 +706,6 @@ class Evidence:
     coverage: float  # share of the query's weight its fields explain, 0..1
     phrase: float  # best weighted overlap (F2) with one phrasing, 0..1
     score: float  # 0..100
-    someone_else: bool = False  # the entry names catalogue people; the query, someone the catalogue does not know
 
 
 COVERAGE_SHARE = 0.6
@@ -764,7 +766,7 @@ def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
             score = min(100.0, score + FRAME_BONUS)
         if doc not in telling or _mentions_only(doc, heavy, index) or _one_plain_word(doc, heavy, index):
             score *= phrase  # as good as one phrasing, at most
-        out.append(Evidence(doc, coverage, phrase, score, _someone_else(doc, heavy, index)))
+        out.append(Evidence(doc, coverage, phrase, score))
     out.sort(key=lambda e: (-e.score, docs[e.doc].id))
     return out[:limit] if limit else out
 
@@ -778,9 +780,9 @@ def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     """Whether the query asks about people the entry only mentions: 'Steve Witkoff biography' is not
     answered by Moskalik's profile, whose answer names Witkoff. Words beyond the names that the entry
     matches ('general killed during the Witkoff visit') make the names context instead."""
+    if _someone_else(doc, heavy, index):
+        return True
     names = [t.term for t in heavy if t.term in index.names]
-    if not names and any(t.stranger for t in heavy):  # someone the catalogue does not know
-        return any(term in index.names for p in index.documents[doc].phrasings for term in p)
     profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])  # asking for a profile is no subject of its own
     if not names or all(index.postings.get(n, {}).get(doc, 0.0) >= ABOUT for n in names):
         return False
@@ -931,7 +933,7 @@ def answer_features(ranked: Sequence[Evidence], qterms: Sequence[QueryTerm], ind
         "unknown": float(sum(t.term not in index.idf and t.term not in _LIGHT for t in qterms)),
         "strangers": float(sum(t.stranger for t in qterms)),
         "subject": float(any(t.term not in _LIGHT for t in qterms)),
-        "someone_else": float(top.someone_else),
+        "someone_else": float(bool(ranked) and _someone_else(top.doc, [t for t in qterms if t.term not in _LIGHT], index)),
     }
 
 
@@ -946,6 +948,12 @@ def answer_logit(features: Mapping[str, float]) -> float:
 SUBJECTLESS_PHRASE = 0.9
 
 
+def refused(features: Mapping[str, float]) -> bool:
+    """Whether the query is one of the two kinds refused whatever the calibrated rule says (see
+    confident_question); bench/calibrate.py fits the rule on the others."""
+    return bool(features.get("someone_else")) or not (features.get("subject", 1.0) or features["phrase"] >= SUBJECTLESS_PHRASE)
+
+
 def confident_question(ranked: Sequence[Scored], features: Mapping[str, float]) -> Scored | None:
     """The top question when the calibrated rule says answering it is likely right (see answer_features).
 
@@ -954,11 +962,7 @@ def confident_question(ranked: Sequence[Scored], features: Mapping[str, float]) 
     Gerasimov help end the mutiny'). One of question and framing words alone names no subject: it is
     answered only when it is one of the question's phrasings ('why now?'), not when it merely shares a
     word with one ('what time is it' and 'how many times was he shot')."""
-    if (
-        not ranked
-        or features.get("someone_else")
-        or not (features.get("subject", 1.0) or features["phrase"] >= SUBJECTLESS_PHRASE)
-    ):
+    if not ranked or refused(features):
         return None
     return ranked[0] if answer_logit(features) >= 0 else None
 
