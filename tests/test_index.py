@@ -210,13 +210,18 @@ def test_an_edit_rechecks_the_references_and_ids_of_files_not_parsed_again(
     assert [p.to_json() for p in plain.value.problems] == problems
 
 
-def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
+def _warm_imports(tmp_path: Path, *args: str) -> set[str]:
+    """The modules a warm `faq ARGS` imports (the index built by a first run), from -X importtime."""
     env = {k: v for k, v in os.environ.items() if k != "FAQ_CLI_DATA"}
     env["FAQ_CLI_CACHE_DIR"] = str(tmp_path / "cache")
-    command = [sys.executable, "-X", "importtime", "-m", "faq_cli", "incidents", "--json", "--year", "2025"]
+    command = [sys.executable, "-X", "importtime", "-m", "faq_cli", *args]
     subprocess.run(command, capture_output=True, env=env, check=True, cwd=ROOT)
     warm = subprocess.run(command, capture_output=True, text=True, env=env, check=True, cwd=ROOT)
-    imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
+    return {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
+    imported = _warm_imports(tmp_path, "incidents", "--json", "--year", "2025")
     assert "yaml" not in imported
     assert "rich.markdown" not in imported
     assert "rapidfuzz" not in imported  # incidents match no text
@@ -224,18 +229,9 @@ def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
 
 
 def test_an_ascii_query_as_json_loads_neither_rich_nor_the_transliteration_table(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "FAQ_CLI_DATA"}
-    env["FAQ_CLI_CACHE_DIR"] = str(tmp_path / "cache")
-
-    def imported(query: str) -> set[str]:
-        command = [sys.executable, "-X", "importtime", "-m", "faq_cli", "ask", "--json", query]
-        subprocess.run(command, capture_output=True, env=env, check=False, cwd=ROOT)  # builds the index
-        warm = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
-        return {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
-
-    ascii_query = imported("who is alekseyev")
+    ascii_query = _warm_imports(tmp_path, "ask", "--json", "who is alekseyev")
     assert not {"anyascii", "rich.console", "rich.markdown", "faq_cli.stats", "yaml"} & ascii_query
-    assert "anyascii" in imported("кто такой Алексеев")  # Cyrillic still goes through transliteration
+    assert "anyascii" in _warm_imports(tmp_path, "ask", "--json", "кто такой Алексеев")  # Cyrillic still goes through it
 
 
 def test_progress_bar_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
