@@ -46,7 +46,7 @@ from faq_cli.record import MISSING, fields, is_record
 if TYPE_CHECKING:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 4"
+FORMAT = "faq-cli index 5"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -80,9 +80,14 @@ CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
 CREATE TABLE derived(name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT NOT NULL);
+CREATE INDEX markdown_by_digest ON markdown(digest);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
 _TEXT_TABLES = {"incidents": "incident_text"}
+# The Markdown field of each section that the terminal renders as Markdown (render/terminal.py's markdown()):
+# parsed once here, so a warm lookup renders it without importing markdown-it. One field per entry at most.
+MARKDOWN_FIELDS = {"questions": "answer", "incidents": "summary", "people": "summary"}
 
 
 # ---- where the index lives ------------------------------------------------------------------------
@@ -104,7 +109,10 @@ def cache_dir() -> Path:
 
 # The modules that decide what an index holds: how files are read and checked, what entries are,
 # and what search derives from them. Another version of any of them means another index.
-_SHAPING = ("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "search", "validate", "yamlfile")
+_SHAPING = (
+    *("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "search", "validate", "yamlfile"),
+    "render/text",  # inert(), applied before Markdown is parsed
+)
 
 
 def code_fingerprint() -> str:
@@ -453,6 +461,7 @@ def _forget(db: sqlite3.Connection, name: str) -> None:
     for table in _TEXT_TABLES.values():
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM links WHERE entry = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM markdown WHERE entry = ?", ((r,) for r in rowids))
     db.execute("DELETE FROM entries WHERE file = ?", (name,))
     db.execute("DELETE FROM files WHERE path = ?", (name,))
 
@@ -469,6 +478,7 @@ class _Compiled:
     checks: str  # what the cross-file checks need of a sound file (see _encode_refs)
     refs: str  # its entries' ids and references with their marks, read only when it has a problem
     entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
+    markdown: dict[int, tuple[bytes, str]]  # by position in `entries`: its Markdown field's digest and tokens
 
 
 def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compiled]:
@@ -476,6 +486,8 @@ def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compile
     if not names:
         return
     from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
+
+    _markdown_parser()
 
     work = sum((s.st_size for n in names if (s := _safe_stat(n)) is not None), 0)
     workers = min(os.cpu_count() or 1, 4)
@@ -512,17 +524,22 @@ def _compile(name: str) -> _Compiled:
     stable = before is not None and digest is not None and _stamp(name) == before
     problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
     rows: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]] = []
+    markdown: dict[int, tuple[bytes, str]] = {}
     spans: dict[str, int] = {}
     if not sections.problems:
         for section in m.ENTRY_SECTIONS:
+            field = MARKDOWN_FIELDS.get(section)
             for fields in sections.sections.get(section) or ():
                 entry = build_entry(section, fields)
                 start, stop = _span(entry)
+                body = getattr(entry, field) if field else None
+                if body and (tokens := markdown_tokens(body)) is not None:
+                    markdown[len(rows)] = (markdown_digest(body), tokens)
                 rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
                 if start is not None and stop is not None:
                     spans[section] = max(spans.get(section, stop - start), stop - start)
     checks, refs = _encode_refs(file_refs(sections))
-    return _Compiled(name, digest, stable, problems, json.dumps(spans), checks, refs, rows)
+    return _Compiled(name, digest, stable, problems, json.dumps(spans), checks, refs, rows, markdown)
 
 
 def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
@@ -552,6 +569,8 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             db.executemany("INSERT INTO links VALUES (?, ?, ?)", ((rowid, kind, ref) for kind, ref in links))
         if text:
             db.execute(f"INSERT INTO {_TEXT_TABLES[section]}(rowid, body) VALUES (?, ?)", (rowid, text))
+        if pos in compiled.markdown:
+            db.execute("INSERT INTO markdown VALUES (?, ?, ?)", (rowid, *compiled.markdown[pos]))
 
 
 def _merge(db: sqlite3.Connection, names: list[str]) -> None:
@@ -618,6 +637,71 @@ def _text(section: str, entry: m.Entry) -> str | None:
     else:
         return None
     return " | ".join(name_key(str(p)) for p in parts)
+
+
+# ---- Markdown, parsed at build time ------------------------------------------------------------------
+# rich.markdown parses with markdown-it on every render; importing the two costs a warm `faq ask` about
+# 30 ms. The index keeps what Rich's renderer walks instead: markdown-it's tokens, flattened as Rich
+# flattens them, and render/parsed_markdown.py walks them the same way without importing either.
+
+_PARSER: Any = None
+
+
+def _markdown_parser() -> Any:
+    """markdown-it set up as rich.markdown sets it up; None when it cannot be imported (Rich then parses at render)."""
+    global _PARSER
+    if _PARSER is None:
+        try:
+            from markdown_it import MarkdownIt
+        except ImportError:  # pragma: no cover - a dependency of Rich
+            _PARSER = False
+        else:
+            _PARSER = MarkdownIt().enable("strikethrough").enable("table")
+    return _PARSER or None
+
+
+def markdown_digest(body: str) -> bytes:
+    """What a Markdown text is looked up by."""
+    return blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def markdown_tokens(body: str) -> str | None:
+    """A Markdown field as the tokens rich.markdown's renderer visits, as JSON; None when markdown-it is not there.
+
+    As Rich does, the text is made inert first and parsed, and the tree flattened (an image or a
+    fence kept whole). A text token is stored as its content; any other as `[type, tag, nesting]`,
+    then its content when it has content or attributes, then its attributes when it has some.
+    """
+    parser = _markdown_parser()
+    if parser is None:
+        return None
+    from faq_cli.render.text import inert
+
+    try:
+        tokens = parser.parse(inert(body))
+    except Exception:  # whatever markdown-it does with this text, rich.markdown will do again at render time
+        return None
+    stream: list[object] = []
+    for token in _flattened(tokens):
+        if token.type == "text":
+            stream.append(token.content)
+            continue
+        item: list[object] = [token.type, token.tag, token.nesting]
+        if token.content or token.attrs:
+            item.append(token.content)
+        if token.attrs:
+            item.append(dict(token.attrs))
+        stream.append(item)
+    return _json(stream)
+
+
+def _flattened(tokens: Sequence[Any]) -> Iterator[Any]:
+    """Inline tokens' children in their place, as rich.markdown's Markdown._flatten_tokens yields them."""
+    for token in tokens:
+        if token.children and not (token.type == "fence" or token.tag == "img"):
+            yield from _flattened(token.children)
+        else:
+            yield token
 
 
 # ---- serialising entries ------------------------------------------------------------------------------
@@ -1020,6 +1104,20 @@ class Store:
         if rows is None or found is None:
             return None
         return {r[0]: e for r, e in zip(rows, found, strict=True)}
+
+    def parsed(self, texts: Collection[str]) -> dict[str, list[Any]]:
+        """Those of `texts` that are an entry's Markdown field, with the tokens stored for them (see markdown_tokens)."""
+        found: dict[str, list[Any]] = {}
+        for body in texts:
+            rows = self.rows("SELECT tokens FROM markdown WHERE digest = ? LIMIT 1", (markdown_digest(body),))
+            if rows:
+                try:
+                    tokens = json.loads(rows[0][0])
+                except ValueError:
+                    continue
+                if isinstance(tokens, list):
+                    found[body] = tokens
+        return found
 
     def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
         """What search.py derives from the whole catalogue: read from the index, else built now and stored there."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal, Protocol, TypeVar
 
 from faq_cli.record import field, record
@@ -327,6 +327,10 @@ class CatalogueIndex(Protocol):
 
     def prebuilt(self, name: str, build: Callable[[Catalogue], T]) -> T:
         """What `build` derives from the whole catalogue, as stored when the index was built (or built now)."""
+        ...
+
+    def parsed(self, texts: Collection[str]) -> Mapping[str, Sequence[object]]:
+        """Those of `texts` that are entries' Markdown fields, with the tokens markdown-it gave when the index was built."""
         ...
 
 

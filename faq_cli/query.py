@@ -66,6 +66,7 @@ class Answer(NamedTuple):
     sources: list[Source]
     related: list[Related]
     disputes: list[DisputeView]
+    parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
 
 
 class PersonRole(NamedTuple):
@@ -93,6 +94,7 @@ class IncidentView(NamedTuple):
     events: list[Related]
     disputes: list[DisputeView]
     incidents: list[Related]
+    parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
 
 
 class TimelineItem(NamedTuple):
@@ -120,6 +122,7 @@ class Profile(NamedTuple):
     questions: list[Question]
     sources: list[Source]
     disputes: list[DisputeView]
+    parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
 
 
 class SourceUse(NamedTuple):
@@ -229,6 +232,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         sources_of(catalogue, question.sources),
         related(catalogue, question.related),
         disputes(catalogue, question),
+        _parsed(catalogue, question.answer),
     )
 
 
@@ -329,7 +333,8 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
     ]
     source_ids += [s for h in person.honours for s in h.sources]
     source_ids += [s for d in person.disputes for s in d.sources]
-    return Profile(person, incidents, events, questions, sources_of(catalogue, source_ids), disputes(catalogue, person))
+    sources = sources_of(catalogue, source_ids)
+    return Profile(person, incidents, events, questions, sources, disputes(catalogue, person), _parsed(catalogue, person.summary))
 
 
 def people(catalogue: Catalogue) -> list[Person]:
@@ -418,7 +423,8 @@ def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
         if i.id != incident.id and abs(_days(i.date) - _days(incident.date)) <= 7
     ]
     sources = sources_of(catalogue, source_ids)
-    return IncidentView(incident, roles, sources, questions, events, disputes(catalogue, incident), nearby)
+    parsed = _parsed(catalogue, incident.summary)
+    return IncidentView(incident, roles, sources, questions, events, disputes(catalogue, incident), nearby, parsed)
 
 
 def _days(date: PartialDate) -> int:
@@ -483,6 +489,14 @@ def _events_in(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: str 
         return catalogue.events.values()
     found: list[Event] = catalogue.index.dated("events", dates.years, dates.since, dates.until, person)  # type: ignore[assignment]
     return found
+
+
+def _parsed(catalogue: Catalogue, *texts: str | None) -> Mapping[str, Sequence[object]]:
+    """The Markdown texts a result shows, as parsed when the index was built: a renderer need not parse them again."""
+    wanted = [t for t in texts if t]
+    if catalogue.index is None or not wanted:
+        return {}
+    return catalogue.index.parsed(wanted)
 
 
 def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 
 from rich import box
@@ -228,7 +228,15 @@ def _disputes_block(views: Sequence[q.DisputeView], stated_elsewhere: str) -> Re
     return Group(*_spaced(blocks))
 
 
-def markdown(body: str) -> RenderableType:
+def markdown(body: str, parsed: Mapping[str, Sequence[object]] | None = None) -> RenderableType:
+    """A Markdown field: from the tokens the index stored for it (`parsed`), else parsed by rich.markdown; same output."""
+    tokens = parsed.get(body) if parsed else None
+    if tokens is not None:
+        from faq_cli.render.parsed_markdown import from_tokens
+
+        rendered = from_tokens(tokens)
+        if rendered is not None:
+            return _Scrubbed(rendered)
     # Imported here: rich.markdown brings markdown-it and Pygments (about 30 ms), which tables never need.
     from rich.markdown import Markdown
 
@@ -273,7 +281,7 @@ def answer(result: q.Answer) -> RenderableType:
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
         parts.append(_verification(question.verification))
-    parts.append(markdown(question.answer))
+    parts.append(markdown(question.answer, result.parsed))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "the answer above"))
     if result.sources:
@@ -429,7 +437,7 @@ def incident(view: q.IncidentView) -> RenderableType:
         facts.append(("Attribution", line))
     parts: list[RenderableType] = [_labelled(facts)]
     if i.summary:
-        parts.append(_section("What happened", markdown(i.summary)))
+        parts.append(_section("What happened", markdown(i.summary, view.parsed)))
     if view.disputes:
         parts.append(_disputes_block(view.disputes, "as above"))
     if view.sources:
@@ -515,7 +523,7 @@ def profile(result: q.Profile) -> RenderableType:
         facts.append(("Verification", _verification(p.verification)))
     parts: list[RenderableType] = [_labelled(facts)] if facts else []
     if p.summary:
-        parts.append(markdown(p.summary))
+        parts.append(markdown(p.summary, result.parsed))
     if p.positions:
         rows = []
         for pos in p.positions:
