@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -487,14 +488,13 @@ def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compile
         return
     from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
 
-    _markdown_parser()
-
     work = sum((s.st_size for n in names if (s := _safe_stat(n)) is not None), 0)
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or len(names) < 4 or work < 4_000_000:
-        for name in names:
+        for name in names:  # markdown-it is imported only if one of them has Markdown
             yield _compile(name)
         return
+    _markdown_parser()  # before forking, once
     import multiprocessing
 
     try:
@@ -665,6 +665,12 @@ def markdown_digest(body: str) -> bytes:
     return blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+# One line of plain prose: a letter first, no character that can start a construct, nothing to strip
+# at either end. markdown-it makes it one paragraph of one text token, so the parser is skipped
+# (most summaries are such a line). tests/test_parsed_markdown.py checks the two agree.
+_PLAIN_LINE = r"[^\W\d_][^\n\t\\`*_\[\]<&~|]*"
+
+
 def markdown_tokens(body: str) -> str | None:
     """A Markdown field as the tokens rich.markdown's renderer visits, as JSON; None when markdown-it is not there.
 
@@ -672,13 +678,21 @@ def markdown_tokens(body: str) -> str | None:
     fence kept whole). A text token is stored as its content; any other as `[type, tag, nesting]`,
     then its content when it has content or attributes, then its attributes when it has some.
     """
+    from faq_cli.render.text import inert
+
+    text = inert(body)
+    if re.fullmatch(_PLAIN_LINE, text) and not text[-1].isspace():
+        return _json([["paragraph_open", "p", 1], text, ["paragraph_close", "p", -1]])
+    return parsed_markdown_tokens(text)
+
+
+def parsed_markdown_tokens(text: str) -> str | None:
+    """`markdown_tokens` of an inert text, always from markdown-it."""
     parser = _markdown_parser()
     if parser is None:
         return None
-    from faq_cli.render.text import inert
-
     try:
-        tokens = parser.parse(inert(body))
+        tokens = parser.parse(text)
     except Exception:  # whatever markdown-it does with this text, rich.markdown will do again at render time
         return None
     stream: list[object] = []

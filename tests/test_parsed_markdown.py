@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from test_index import _warm_imports
 
-from faq_cli.index import MARKDOWN_FIELDS, markdown_tokens
+from faq_cli.index import MARKDOWN_FIELDS, markdown_tokens, parsed_markdown_tokens
 from faq_cli.model import Incident, Person
 from faq_cli.render import terminal
 from faq_cli.render.parsed_markdown import ParsedMarkdown, from_tokens
+from faq_cli.render.text import inert
 
 from conftest import DATA, FIXTURES, Run
 
@@ -155,6 +156,34 @@ def test_generated_markdown_renders_from_its_tokens_as_rich_markdown_does(body: 
 @given(st.text(max_size=200))
 def test_any_text_renders_from_its_tokens_as_rich_markdown_does(body: str) -> None:
     assert_same_output(body)
+
+
+PROSE = st.text(
+    st.characters(categories=("L", "N", "Zs", "P", "S"), codec="utf-8") | st.sampled_from("aé Я 1.)#>-+=*_`[]<&~|\\!\t\n"),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PROSE | WORDS | LINE)
+def test_a_plain_line_is_stored_as_markdown_it_parses_it(body: str) -> None:
+    """markdown_tokens skips markdown-it for one line of plain prose: what it stores is what markdown-it gives."""
+    assert markdown_tokens(body) == parsed_markdown_tokens(inert(body))
+
+
+def test_one_line_of_prose_skips_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from faq_cli import index
+
+    plain = "A car bomb in Moscow killed General Kirillov; 2 dead (per TASS), 1 wounded: why? 100% sure."
+    expected = markdown_tokens(plain)
+    calls: list[str] = []
+    monkeypatch.setattr(index, "parsed_markdown_tokens", lambda text: calls.append(text))
+    assert markdown_tokens(plain) == expected
+    assert json.loads(expected or "")[1] == plain
+    for construct in ("1. a list", "a *b*", "# heading", "two\nlines", "trailing  ", "&amp;", "a `b`", "[a](b)"):
+        markdown_tokens(construct)
+    assert len(calls) == 8
 
 
 def test_generated_markdown_mostly_takes_the_token_path() -> None:
