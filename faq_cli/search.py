@@ -157,6 +157,11 @@ _FRAMING_WORDS = _words("""
 now right many much since time times part anyone anybody anything someone somebody something really actually
 exactly still ever even more most kind sort way thing things lot lots think say said says mean means
 """)
+# Days, months and holidays: written with a capital, and still nobody's name ('just before Christmas').
+_CALENDAR_WORDS = _words("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december christmas easter ramadan thanksgiving halloween
+""")
 # Contractions typed without the apostrophe.
 _CONTRACTIONS = {"whats": "what", "whos": "who", "hows": "how", "wheres": "where", "whens": "when", "whys": "why"}
 
@@ -232,6 +237,7 @@ _RUSSIAN = {
     **dict.fromkeys(("офицер*",), "officer"),
     **dict.fromkeys(("командир*", "командующ*"), "commander"),
     **dict.fromkeys(("разведк*", "разведыват*"), "intelligence"),
+    **dict.fromkeys(("разведчик*",), "intelligence officer"),
     **dict.fromkeys(("военн*",), "military"),
     **dict.fromkeys(("росси*",), "russia"),
     **dict.fromkeys(("украин*",), "ukraine"),
@@ -279,7 +285,7 @@ QUESTION_WORD_WEIGHT = 0.3
 # Built-in synonym groups; a catalogue's `synonyms:` section adds to them (groups sharing a term merge).
 DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("killed", "kill", "killing", "assassinated", "assassinate", "assassination", "murdered", "murder", "slain", "dead"),
-    ("died", "death", "убит", "убийство"),
+    ("died", "die", "dies", "dying", "death", "убит", "убийство"),
     ("attack", "assault", "attempt on his life", "assassination attempt", "attempted assassination", "покушение"),
     ("tried to kill", "try to kill", "attempted to kill", "attempt to kill", "attack"),
     ("happened", "happen", "occurred", "случилось", "произошло"),
@@ -292,7 +298,23 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("perpetrator", "culprit", "suspect", "attacker", "assailant", "killer"),
     ("motive", "reason", "purpose", "motivation", "point", "aim", "goal", "rationale"),
     ("significant", "significance", "important", "importance", "matter", "matters", "big deal"),
-    ("next", "future", "going forward", "outlook", "consequence", "aftermath", "from now on", "long term", "long run"),
+    (
+        "next",
+        "future",
+        "going forward",
+        "outlook",
+        "consequence",
+        "aftermath",
+        "from now on",
+        "long term",
+        "long run",
+        "ahead",
+        "from here",
+        "from here on",
+        "coming weeks",
+        "coming months",
+        "what to expect",
+    ),
     ("link", "linked", "connected", "connection", "tied", "related"),
     ("negotiations", "negotiate", "negotiated", "negotiation", "talks", "переговоры"),
     ("sanctions", "sanction", "sanctioned", "blacklisted", "blacklist", "санкции"),
@@ -356,7 +378,9 @@ def _key(word: str) -> str:
 
 
 _QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
+_CALENDAR = frozenset(term_key(w) for w in _CALENDAR_WORDS)
 _LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")} | {term_key(w) for w in _FRAMING_WORDS}
+_NEVER_NAMES = _LIGHT | _CALENDAR | _STOP_KEYS  # written with a capital, still nobody's name
 
 
 def _russian_word(match: re.Match[str]) -> str:
@@ -442,6 +466,7 @@ class Index:
     unknown_weight: float = 1.0
     rarest_weight: float = 1.0  # the weight of the rarest known term: what an unknown name weighs
     names: set[str] = field(default_factory=set)  # terms of people's names, which say whom a query is about
+    given: set[str] = field(default_factory=set)  # first names: first of two or more terms, never later ('igor')
     proper: set[str] = field(default_factory=set)  # keys written as names somewhere (Balashikha, GRU)
 
     def add(self, doc_id: str, type_: str, title: str, fields: Iterable[tuple[str, float, bool]]) -> None:
@@ -658,13 +683,14 @@ def query_terms(query: str, index: Index) -> list[QueryTerm]:
     named = _named(text, len(raw))
     corrected = _corrections(raw, named, index)
     keys = [k for k, _ in corrected]
+    spans = _apply_synonyms(keys, index.synonyms)
+    strangers = _strangers(spans, named, index)
     out: dict[str, QueryTerm] = {}
-    for term, start, end in _apply_synonyms(keys, index.synonyms):
+    for (term, start, end), stranger in zip(spans, strangers, strict=True):
         if term in _STOP_KEYS or term in out:
             continue
         confidence = min(c for _, c in corrected[start:end])
         weight = index.weight(term)
-        stranger = term not in index.idf and term not in _LIGHT and any(named[start:end])
         if stranger:  # a name the catalogue does not know: the query is likely about someone else
             weight = index.rarest_weight
         elif term not in index.idf and term in index.known:  # 'forward' without 'going': known only in a phrase
@@ -677,6 +703,15 @@ def query_terms(query: str, index: Index) -> list[QueryTerm]:
         if len(out) >= MAX_QUERY_TERMS:
             break
     return _quiet_filler(list(out.values()), index)
+
+
+def _strangers(spans: Sequence[tuple[str, int, int]], named: Sequence[bool], index: Index) -> list[bool]:
+    """For each term: whether it names someone the catalogue does not know. That is a word written as a
+    name that the catalogue never uses (not a day, month or holiday: 'before Christmas'), or a catalogue
+    person's first name just before one ('Igor Kostyukov' is not Kirillov, 'Vladimir Putin' not Alekseyev)."""
+    unknown = [term not in index.idf and term not in _NEVER_NAMES and any(named[start:end]) for term, start, end in spans]
+    following = [*unknown[1:], False][: len(unknown)]
+    return [u or (term in index.given and after) for (term, _, _), u, after in zip(spans, unknown, following, strict=True)]
 
 
 # A long, chatty query is mostly filler: once it has FILLER_KNOWN telling words the catalogue uses, its
@@ -764,7 +799,12 @@ def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
         score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * phrase)
         if frame is not None and any(_frame(p) == frame for p in phrasings) and _beyond_frame(doc, heavy, frame, index):
             score = min(100.0, score + FRAME_BONUS)
-        if doc not in telling or _mentions_only(doc, heavy, index) or _one_plain_word(doc, heavy, index):
+        if (
+            doc not in telling
+            or _mentions_only(doc, heavy, index)
+            or _one_plain_word(doc, heavy, index)
+            or _asks_elsewhere(doc, heavy, index)
+        ):
             score *= phrase  # as good as one phrasing, at most
         out.append(Evidence(doc, coverage, phrase, score))
     out.sort(key=lambda e: (-e.score, docs[e.doc].id))
@@ -782,17 +822,27 @@ def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     matches ('general killed during the Witkoff visit') make the names context instead."""
     if _someone_else(doc, heavy, index):
         return True
-    names = [t.term for t in heavy if t.term in index.names]
+    names = [t.term for t in heavy if t.term in index.names and not t.stranger]
     profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])  # asking for a profile is no subject of its own
     if not names or all(index.postings.get(n, {}).get(doc, 0.0) >= ABOUT for n in names):
         return False
     return not any(doc in index.postings.get(t.term, {}) for t in heavy if t.term not in index.names and t.term != profile)
 
 
+def _asks_elsewhere(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
+    """Whether the query names people the entry is about but asks something the entry never mentions:
+    'how did Prigozhin die' is not answered by Alekseyev's part in the mutiny, which names Prigozhin."""
+    if not any(t.term in index.names and not t.stranger and doc in index.postings.get(t.term, {}) for t in heavy):
+        return False
+    profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])
+    asked = [t.term for t in heavy if t.term not in index.names and t.term != profile and not t.stranger]
+    return bool(asked) and not any(doc in index.postings.get(term, {}) for term in asked)
+
+
 def _someone_else(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     """Whether the query names someone the catalogue does not know, and no one it does, while the entry's
     phrasings name catalogue people: 'did Gerasimov help end the mutiny' is not about Alekseyev's part."""
-    if not any(t.stranger for t in heavy) or any(t.term in index.names for t in heavy):
+    if not any(t.stranger for t in heavy) or any(t.term in index.names and not t.stranger for t in heavy):
         return False
     return any(term in index.names for p in index.documents[doc].phrasings for term in p)
 
@@ -881,7 +931,9 @@ def build_question_index(catalogue: Catalogue) -> Index:
     index = Index(_synonyms_of(catalogue))
     for q in catalogue.questions.values():
         index.add(q.id, "question", q.question, _question_fields(catalogue, q))
-    index.names = {t for p in catalogue.people.values() for name in p.names for t in terms(name, index.synonyms)}
+    named = [terms(name, index.synonyms) for p in catalogue.people.values() for name in p.names]
+    index.names = {t for name in named for t in name}
+    index.given = {name[0] for name in named if len(name) > 1} - {t for name in named for t in name[1:]}
     return index.finish()
 
 

@@ -195,9 +195,27 @@ def test_a_word_shaped_like_a_surname_is_a_name_however_it_is_typed() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
     index = search.question_index(load_catalogue(active_paths(None, environ={})))
-    strangers = [t.term for t in search.query_terms("igor kostyukov biography", index) if t.stranger]
+    strangers = [t.term for t in search.query_terms("kostyukov biography", index) if t.stranger]
     assert strangers == [search.term_key("kostyukov")]
     assert not any(t.stranger for t in search.query_terms("alekseev biography", index))
+
+
+def test_a_catalogue_first_name_before_an_unknown_surname_is_someone_else() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    strangers = [t.term for t in search.query_terms("igor kostyukov biography", index) if t.stranger]
+    assert strangers == [search.term_key("igor"), search.term_key("kostyukov")]
+    assert not any(t.stranger for t in search.query_terms("igor kirillov biography", index))
+    assert not any(t.stranger for t in search.query_terms("Kirillov RCB troops chief", index)[:1])
+
+
+def test_days_months_and_holidays_are_nobodys_name() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    assert not any(t.stranger for t in search.query_terms("general killed just before Christmas 2025", index))
+    assert any(t.stranger for t in search.query_terms("general killed just before Navalny 2025", index))
 
 
 def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
