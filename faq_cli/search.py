@@ -316,6 +316,7 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
         "what to expect",
     ),
     ("link", "linked", "connected", "connection", "tied", "related"),
+    ("internal", "domestic", "home soil", "homeland"),
     ("negotiations", "negotiate", "negotiated", "negotiation", "talks", "переговоры"),
     ("sanctions", "sanction", "sanctioned", "blacklisted", "blacklist", "санкции"),
     ("mutiny", "rebellion", "uprising", "revolt", "insurrection", "мятеж", "бунт", "восстание"),
@@ -523,9 +524,10 @@ def _idf(df: float, total: int) -> float:
 def _extract_one(key: str, choices: Sequence[str], allowed: int) -> tuple[str, float, int] | None:
     # rapidfuzz is imported where it is used, so commands that never match text (incidents --year) skip it.
     from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
-    return process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=allowed)
+    # Optimal string alignment: swapping two letters ('waht', 'alekseyve') is one slip, as typed.
+    return process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=allowed)
 
 
 def _by_length_and_initial(keys: Iterable[str]) -> dict[tuple[int, str], list[str]]:
@@ -554,7 +556,7 @@ def _filler_vocabulary() -> tuple[dict[tuple[int, str], list[str]], dict[str, st
     """Filler, question and framing words of five letters or more, which a misspelling can be corrected to
     (the only corrections a four-letter word gets: 'goin' is 'going'), and their forms; built on first use."""
     forms = _forms(" ".join((*_STOP_WORDS, *_FRAMING_WORDS, *_QUESTION_WORDS)))
-    words = sorted(k for k in _STOP_KEYS | _LIGHT | set(forms) if len(k) >= 5 and k.isalpha())
+    words = sorted(k for k in _STOP_KEYS | _LIGHT | set(forms) if (len(k) >= 5 or k in _QUESTION_KEYS) and k.isalpha())
     return _by_length_and_initial(words), forms
 
 
@@ -563,17 +565,23 @@ def _correct(key: str, index: Index) -> tuple[str, float]:
     if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 4:
         return key, 1.0  # a stop word is not a misspelt word: 'would' is not 'wound'
     allowed = 1 if len(key) < 8 else 2
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None  # edits, minus how many entries use the word, the word
     # A word of four letters is too near too many others to be respelt into a telling word, but not into a
-    # longer filler word ('goin' is 'going').
+    # filler or question word ('goin' is 'going', 'waht' is 'what').
     vocabularies = ((index.vocabulary, index.forms), _filler_vocabulary())[len(key) < 5 :]
     for vocabulary, forms in vocabularies:
         for length in range(len(key) - allowed, len(key) + allowed + 1):
             found = _extract_one(key, vocabulary.get((length, key[0]), ()), allowed)
-            if found is not None and (best is None or found[1] < best[0]):
-                best = (int(found[1]), forms.get(found[0], found[0]))
+            if found is None:
+                continue
+            word = forms.get(found[0], found[0])
+            # Equally near, the word more entries use: 'negotiatons' is 'negotiations', not 'negotiator'.
+            used = len(index.postings.get(index.synonyms.phrases.get((word,), word), ()))
+            candidate = (int(found[1]), -used, word)
+            if best is None or candidate < best:
+                best = candidate
     if best is not None:  # a misspelt filler word ('anythng') becomes the filler word it is, and weighs as little
-        return best[1], 0.9 if best[0] == 1 else 0.75
+        return best[2], 0.9 if best[0] == 1 else 0.75
     # An inflected form (Алексеевым, Кириллова): a known word of five letters or more plus a short ending.
     for cut in range(1, 4):
         stem = key[:-cut]
@@ -902,7 +910,7 @@ ANSWER_STRANGER = -0.27296
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
-W_QUESTION, W_ALSO, W_TAG, W_PERSON, W_ENTRY, W_ANSWER = 1.0, 1.0, 0.8, 0.7, 0.5, 0.35
+W_QUESTION, W_ALSO, W_TAG, W_PERSON, W_ROLE, W_ENTRY, W_ANSWER = 1.0, 1.0, 0.8, 0.7, 0.5, 0.5, 0.35
 
 
 def _question_fields(catalogue: Catalogue, question: Question) -> Iterator[tuple[str, float, bool]]:
@@ -916,6 +924,8 @@ def _question_fields(catalogue: Catalogue, question: Question) -> Iterator[tuple
         if person is not None:
             for name in person.names:
                 yield name, W_PERSON, False
+            for position in person.positions:  # 'the GRU's first deputy head' is how many ask about him
+                yield f"{position.title} {position.organisation}", W_ROLE, False
         entry = catalogue.incidents.get(ref) or catalogue.events.get(ref)
         if entry is not None:
             yield entry.title, W_ENTRY, False

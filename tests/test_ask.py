@@ -46,6 +46,10 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("why now?", "timing-of-the-attack"),  # question and framing words alone, but one of its phrasings
         ("does the timing of the shooting mean anythng", "timing-of-the-attack"),  # a misspelt filler word
         ("what are the implcations goin forward", "implications-going-forward"),  # 'goin' is 'going'
+        ("when were the negotiatons in abu dhabi", "when-were-the-abu-dhabi-talks"),  # the word more entries use
+        ("domestic security after the shooting", "internal-security-implications"),  # domestic ~ internal
+        # a related person's position says whom the query means
+        ("what did the first deputy head of military intelligence do in the wagner revolt", "alekseyev-role-in-wagner-mutiny"),
         (  # long and chatty: the words the catalogue never uses are filler, not evidence against
             "my nephew was asking me who exactly is suspected of being behind the shooting of the general "
             "and whether anyone has been arrested yet",

@@ -300,3 +300,11 @@ def test_ranking_is_deterministic_with_ties_broken_by_id(faq: Faq, tmp_path: Pat
     runs = [json.loads(faq("--data", twins, "ask", "--json", "--top", "2", "depot").out) for _ in range(2)]
     assert runs[0] == runs[1]
     assert [runs[0]["match"]["id"], *(a["id"] for a in runs[0]["alternatives"])] == ["a", "b", "c"]
+
+
+def test_two_swapped_letters_are_one_slip() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    assert [t.term for t in search.query_terms("waht", index)] == [t.term for t in search.query_terms("what", index)]
+    assert [t.term for t in search.query_terms("alekseyve", index)] == [t.term for t in search.query_terms("alekseyev", index)]
