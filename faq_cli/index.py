@@ -559,6 +559,7 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             compiled.refs,  # last: the other columns are read without going through it
         ),
     )
+    markdown: list[tuple[int | None, bytes, str]] = []
     for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
         cursor = db.execute(
             "INSERT INTO entries(file, section, id, pos, start, stop, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -570,7 +571,8 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
         if text:
             db.execute(f"INSERT INTO {_TEXT_TABLES[section]}(rowid, body) VALUES (?, ?)", (rowid, text))
         if pos in compiled.markdown:
-            db.execute("INSERT INTO markdown VALUES (?, ?, ?)", (rowid, *compiled.markdown[pos]))
+            markdown.append((rowid, *compiled.markdown[pos]))
+    db.executemany("INSERT INTO markdown VALUES (?, ?, ?)", markdown)
 
 
 def _merge(db: sqlite3.Connection, names: list[str]) -> None:
