@@ -171,7 +171,7 @@ _CONTRACTIONS = {"whats": "what", "whos": "who", "hows": "how", "wheres": "where
 _RUSSIAN = {
     **dict.fromkeys(("кто", "кого", "кому", "кем"), "who"),
     **dict.fromkeys(("что", "чего", "чем", "чём"), "what"),
-    **dict.fromkeys(("какой", "какая", "какое", "какие", "каков*"), "which"),
+    **dict.fromkeys(("какой", "какая", "какое", "какие", "какую", "каком", "каких", "каким", "каков*"), "which"),
     **dict.fromkeys(("почему", "зачем", "отчего"), "why"),
     **dict.fromkeys(("где", "куда", "откуда"), "where"),
     "как": "how",
@@ -243,7 +243,7 @@ _RUSSIAN = {
     **dict.fromkeys(("украин*",), "ukraine"),
     **dict.fromkeys(("москв*",), "moscow"),
     **dict.fromkeys(("сша", "америк*"), "united states"),
-    **dict.fromkeys(("сразу", "случайно", "именно", "просто", "при", "ли", "бы"), ""),
+    **dict.fromkeys(("сразу", "случайно", "именно", "просто", "при", "ли", "бы", "стоит", "стоят", "стоял", "стояли"), ""),
     **dict.fromkeys(("год", "года", "году", "годы", "годах", "лет"), "year"),
     **dict.fromkeys(("чвк",), "private military company"),
     **dict.fromkeys(("заместител*", "замглав*"), "deputy"),
@@ -251,6 +251,42 @@ _RUSSIAN = {
     **dict.fromkeys(("после", "вслед"), "after"),
     **dict.fromkeys(("время", "времени", "момент"), "timing"),
     **dict.fromkeys(("совпадени*",), "coincidence"),
+    **dict.fromkeys(("подробност*", "подробн*", "детал*"), "details"),
+    **dict.fromkeys(("состояни*",), "condition"),
+    **dict.fromkeys(("больниц*", "госпитал*"), "hospital"),
+    **dict.fromkeys(("задержа*", "арестова*", "арест*", "поймал*", "поймать"), "caught"),
+    **dict.fromkeys(("спецслужб*",), "security services"),
+    **dict.fromkeys(("контрразведк*",), "counterintelligence"),
+    **dict.fromkeys(("шпион*",), "spy"),
+    **dict.fromkeys(("генштаб*",), "general staff"),
+    **dict.fromkeys(("высокопоставленн*",), "senior"),
+    **dict.fromkeys(("военачальник*",), "commander"),
+    **dict.fromkeys(("автомобил*", "машин*"), "car"),
+    **dict.fromkeys(("самокат*", "электросамокат*"), "scooter"),
+    **dict.fromkeys(("киев*",), "kyiv"),
+    **dict.fromkeys(("евросоюз*", "ес"), "eu"),
+    **dict.fromkeys(("оаэ", "эмират*"), "uae"),
+    **dict.fromkeys(("перспектив*", "ожида*"), "outlook"),
+    **dict.fromkeys(("означа*", "значит"), "mean"),
+    **dict.fromkeys(("участи*", "участвова*"), "role"),
+    **dict.fromkeys(("карьер*",), "career"),
+    **dict.fromkeys(("родил*", "родом"), "born"),
+    **dict.fromkeys(("должност*",), "position"),
+    **dict.fromkeys(("геро*",), "hero"),
+    **dict.fromkeys(("сери*", "череда", "череды", "волна", "волны"), "series"),
+    **dict.fromkeys(("други*", "другой", "другого"), "other"),
+    **dict.fromkeys(("январ*",), "january"),
+    **dict.fromkeys(("феврал*",), "february"),
+    **dict.fromkeys(("март", "марта", "марте"), "march"),
+    **dict.fromkeys(("апрел*",), "april"),
+    **dict.fromkeys(("мая", "мае"), "may"),
+    **dict.fromkeys(("июн*",), "june"),
+    **dict.fromkeys(("июл*",), "july"),
+    **dict.fromkeys(("август*",), "august"),
+    **dict.fromkeys(("сентябр*",), "september"),
+    **dict.fromkeys(("октябр*",), "october"),
+    **dict.fromkeys(("ноябр*",), "november"),
+    **dict.fromkeys(("декабр*",), "december"),
     # Ukrainian: the same question and news words (letters і, ї, є, ґ are read as their Russian kin).
     "хто": "who",
     **dict.fromkeys(("що", "чого", "чим"), "what"),
@@ -277,8 +313,15 @@ _RUSSIAN = {
     **dict.fromkeys(("безпек*",), "security"),
     **dict.fromkeys(("україн*",), "ukraine"),
 }
-_RUSSIAN_WORDS = {w: m for w, m in _RUSSIAN.items() if not w.endswith("*")}
-_RUSSIAN_STEMS = {w[:-1]: m for w, m in _RUSSIAN.items() if w.endswith("*")}
+
+
+def _as_read(word: str) -> str:
+    """A table word as a query word is looked up: soft and hard signs dropped, ё as е, є as е."""
+    return word.translate(_SIGNS).replace("ё", "е")
+
+
+_RUSSIAN_WORDS = {_as_read(w): m for w, m in _RUSSIAN.items() if not w.endswith("*")}
+_RUSSIAN_STEMS = {_as_read(w[:-1]): m for w, m in _RUSSIAN.items() if w.endswith("*")}
 _CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁіїєґІЇЄҐ]+")
 QUESTION_WORD_WEIGHT = 0.3
 
@@ -329,7 +372,7 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("eu", "european union"),
     ("russia", "russian", "russian federation", "россия"),
     ("ukraine", "ukrainian", "kyiv", "kiev", "украина"),
-    ("biography", "bio", "profile", "background", "биография"),
+    ("biography", "bio", "profile", "background", "career", "life story", "биография"),
     ("dates", "date", "when exactly"),
 )
 

@@ -43,6 +43,9 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("who would want to shoot alekseyev", "who-is-behind-the-attack"),  # 'would' is not read as 'wound'
         ("Хто стріляв у генерала Алексєєва?", "who-is-behind-the-attack"),  # Ukrainian
         ("Что это был за мятеж ЧВК Вагнер в 2023 году?", "what-was-the-wagner-mutiny"),  # ЧВК, году
+        ("в каком состоянии Алексеев", "what-happened-in-the-attack"),  # состояние ~ condition
+        ("переговоры в ОАЭ", "when-were-the-abu-dhabi-talks"),  # ОАЭ ~ UAE ~ Abu Dhabi
+        ("что будет дальше после покушения", "implications-going-forward"),  # дальше, with its soft sign
         ("why now?", "timing-of-the-attack"),  # question and framing words alone, but one of its phrasings
         ("does the timing of the shooting mean anythng", "timing-of-the-attack"),  # a misspelt filler word
         ("what are the implcations goin forward", "implications-going-forward"),  # 'goin' is 'going'

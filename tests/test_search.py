@@ -308,3 +308,12 @@ def test_two_swapped_letters_are_one_slip() -> None:
     index = search.question_index(load_catalogue(active_paths(None, environ={})))
     assert [t.term for t in search.query_terms("waht", index)] == [t.term for t in search.query_terms("what", index)]
     assert [t.term for t in search.query_terms("alekseyve", index)] == [t.term for t in search.query_terms("alekseyev", index)]
+
+
+def test_every_word_of_the_russian_and_ukrainian_tables_is_read_as_its_meaning() -> None:
+    # The query's soft and hard signs are dropped and ё read as е before the lookup: the table must be
+    # looked up the same way, or 'сколько', 'роль' and 'дальше' would never be found.
+    for word, meaning in search._RUSSIAN.items():
+        written = word.rstrip("*")
+        assert search._english(written) == meaning, word
+        assert search._english(written.capitalize()) == meaning, word
