@@ -940,15 +940,15 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 70 for a one-term query, 45 for four terms and 31
-# for eight or more; each point of margin over the runner-up lowers it by a quarter of a point (one term)
-# to a tenth (eight). Each word written as a name the catalogue does not know raises it by 13 points
-# (one term) to 6 (eight), beyond the refusal of a query about someone else in confident_question.
-ANSWER_INTERCEPT = -5.55605
-ANSWER_TOP = 0.06474
-ANSWER_LONG_TOP = 0.11654
-ANSWER_MARGIN = 0.01943
-ANSWER_STRANGER = -1.02397
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 70 for a one-term query, 44 for four terms and 30
+# for eight or more; each point of margin over the runner-up lowers it by a tenth of a point (one term)
+# to a twenty-fifth (eight). Each word written as a name the catalogue does not know raises it by 9
+# points (one term) to 4 (eight), beyond the refusal of a query about someone else in confident_question.
+ANSWER_INTERCEPT = -6.22863
+ANSWER_TOP = 0.07202
+ANSWER_LONG_TOP = 0.13643
+ANSWER_MARGIN = 0.00814
+ANSWER_STRANGER = -0.84645
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
