@@ -81,8 +81,7 @@ CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
 CREATE TABLE derived(name TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT NOT NULL);
-CREATE INDEX markdown_by_digest ON markdown(digest);
+CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
 _TEXT_TABLES = {"incidents": "incident_text"}
@@ -479,7 +478,7 @@ class _Compiled:
     checks: str  # what the cross-file checks need of a sound file (see _encode_refs)
     refs: str  # its entries' ids and references with their marks, read only when it has a problem
     entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
-    markdown: dict[int, tuple[bytes, str]]  # by position in `entries`: its Markdown field's digest and tokens
+    markdown: dict[int, tuple[bytes, str | None]]  # by position in `entries`: its Markdown field (see _stored_markdown)
 
 
 def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compiled]:
@@ -524,7 +523,7 @@ def _compile(name: str) -> _Compiled:
     stable = before is not None and digest is not None and _stamp(name) == before
     problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
     rows: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]] = []
-    markdown: dict[int, tuple[bytes, str]] = {}
+    markdown: dict[int, tuple[bytes, str | None]] = {}
     spans: dict[str, int] = {}
     if not sections.problems:
         for section in m.ENTRY_SECTIONS:
@@ -533,8 +532,8 @@ def _compile(name: str) -> _Compiled:
                 entry = build_entry(section, fields)
                 start, stop = _span(entry)
                 body = getattr(entry, field) if field else None
-                if body and (tokens := markdown_tokens(body)) is not None:
-                    markdown[len(rows)] = (markdown_digest(body), tokens)
+                if body and (stored := _stored_markdown(body)) is not None:
+                    markdown[len(rows)] = stored
                 rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
                 if start is not None and stop is not None:
                     spans[section] = max(spans.get(section, stop - start), stop - start)
@@ -559,7 +558,7 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
             compiled.refs,  # last: the other columns are read without going through it
         ),
     )
-    markdown: list[tuple[int | None, bytes, str]] = []
+    markdown: list[tuple[int | None, bytes, str | None]] = []
     for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
         cursor = db.execute(
             "INSERT INTO entries(file, section, id, pos, start, stop, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -662,30 +661,50 @@ def _markdown_parser() -> Any:
     return _PARSER or None
 
 
-def markdown_digest(body: str) -> bytes:
-    """What a Markdown text is looked up by."""
-    return blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def _digest_of(text: str) -> bytes:
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 # One line of plain prose: a letter first, no character that can start a construct, nothing to strip
-# at either end. markdown-it makes it one paragraph of one text token, so the parser is skipped
-# (most summaries are such a line). tests/test_parsed_markdown.py checks the two agree.
+# at either end. markdown-it makes it one paragraph of one text token, so the parser is skipped and
+# nothing but the fact is stored (most summaries are such a line). tests/test_parsed_markdown.py
+# holds this to what markdown-it gives.
 _PLAIN_LINE = r"[^\W\d_][^\n\t\\`*_\[\]<&~|]*"
 
 
-def markdown_tokens(body: str) -> str | None:
-    """A Markdown field as the tokens rich.markdown's renderer visits, as JSON; None when markdown-it is not there.
+def _plain_paragraph(text: str) -> list[object] | None:
+    """The tokens of an inert text that is one line of plain prose; None for any other text."""
+    if re.fullmatch(_PLAIN_LINE, text) and not text[-1].isspace():
+        return [["paragraph_open", "p", 1], text, ["paragraph_close", "p", -1]]
+    return None
+
+
+def markdown_tokens(body: str) -> list[object] | None:
+    """A Markdown field as the tokens rich.markdown's renderer visits; None when markdown-it is not there.
 
     As Rich does, the text is made inert first and parsed, and the tree flattened (an image or a
-    fence kept whole). A text token is stored as its content; any other as `[type, tag, nesting]`,
-    then its content when it has content or attributes, then its attributes when it has some.
+    fence kept whole). A text token is its content; any other is `[type, tag, nesting]`, then its
+    content when it has content or attributes, then its attributes when it has some.
     """
     from faq_cli.render.text import inert
 
     text = inert(body)
-    if re.fullmatch(_PLAIN_LINE, text) and not text[-1].isspace():
-        return _json([["paragraph_open", "p", 1], text, ["paragraph_close", "p", -1]])
-    return parsed_markdown_tokens(text)
+    plain = _plain_paragraph(text)
+    if plain is not None:
+        return plain
+    tokens = parsed_markdown_tokens(text)
+    return json.loads(tokens) if tokens is not None else None
+
+
+def _stored_markdown(body: str) -> tuple[bytes, str | None] | None:
+    """A Markdown field's row: its digest, and its tokens as JSON (NULL for one line of plain prose)."""
+    from faq_cli.render.text import inert
+
+    text = inert(body)
+    if _plain_paragraph(text) is not None:
+        return _digest_of(body), None
+    tokens = parsed_markdown_tokens(text)
+    return (_digest_of(body), tokens) if tokens is not None else None
 
 
 def parsed_markdown_tokens(text: str) -> str | None:
@@ -1121,19 +1140,23 @@ class Store:
             return None
         return {r[0]: e for r, e in zip(rows, found, strict=True)}
 
-    def parsed(self, texts: Collection[str]) -> dict[str, list[Any]]:
-        """Those of `texts` that are an entry's Markdown field, with the tokens stored for them (see markdown_tokens)."""
-        found: dict[str, list[Any]] = {}
-        for body in texts:
-            rows = self.rows("SELECT tokens FROM markdown WHERE digest = ? LIMIT 1", (markdown_digest(body),))
-            if rows:
-                try:
-                    tokens = json.loads(rows[0][0])
-                except ValueError:
-                    continue
-                if isinstance(tokens, list):
-                    found[body] = tokens
-        return found
+    def parsed(self, section: str, entry_id: str, text: str) -> list[Any] | None:
+        """The tokens stored for an entry's Markdown field (see markdown_tokens), when they are of `text`."""
+        rows = self.rows(
+            "SELECT m.digest, m.tokens FROM entries e JOIN markdown m ON m.entry = e.rowid WHERE e.section = ? AND e.id = ?",
+            (section, entry_id),
+        )
+        if not rows or rows[0][0] != _digest_of(text):
+            return None
+        if rows[0][1] is None:
+            from faq_cli.render.text import inert
+
+            return _plain_paragraph(inert(text))
+        try:
+            tokens = json.loads(rows[0][1])
+        except ValueError:
+            return None
+        return tokens if isinstance(tokens, list) else None
 
     def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
         """What search.py derives from the whole catalogue: read from the index, else built now and stored there."""

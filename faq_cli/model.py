@@ -329,8 +329,8 @@ class CatalogueIndex(Protocol):
         """What `build` derives from the whole catalogue, as stored when the index was built (or built now)."""
         ...
 
-    def parsed(self, texts: Collection[str]) -> Mapping[str, Sequence[object]]:
-        """Those of `texts` that are entries' Markdown fields, with the tokens markdown-it gave when the index was built."""
+    def parsed(self, section: str, entry_id: str, text: str) -> Sequence[object] | None:
+        """The tokens markdown-it gave for an entry's Markdown field when the index was built, if that field is `text`."""
         ...
 
 

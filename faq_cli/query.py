@@ -232,7 +232,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         sources_of(catalogue, question.sources),
         related(catalogue, question.related),
         disputes(catalogue, question),
-        _parsed(catalogue, question.answer),
+        _parsed(catalogue, "questions", question.id, question.answer),
     )
 
 
@@ -334,7 +334,8 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
     source_ids += [s for h in person.honours for s in h.sources]
     source_ids += [s for d in person.disputes for s in d.sources]
     sources = sources_of(catalogue, source_ids)
-    return Profile(person, incidents, events, questions, sources, disputes(catalogue, person), _parsed(catalogue, person.summary))
+    parsed = _parsed(catalogue, "people", person.id, person.summary)
+    return Profile(person, incidents, events, questions, sources, disputes(catalogue, person), parsed)
 
 
 def people(catalogue: Catalogue) -> list[Person]:
@@ -423,7 +424,7 @@ def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
         if i.id != incident.id and abs(_days(i.date) - _days(incident.date)) <= 7
     ]
     sources = sources_of(catalogue, source_ids)
-    parsed = _parsed(catalogue, incident.summary)
+    parsed = _parsed(catalogue, "incidents", incident.id, incident.summary)
     return IncidentView(incident, roles, sources, questions, events, disputes(catalogue, incident), nearby, parsed)
 
 
@@ -491,12 +492,10 @@ def _events_in(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: str 
     return found
 
 
-def _parsed(catalogue: Catalogue, *texts: str | None) -> Mapping[str, Sequence[object]]:
-    """The Markdown texts a result shows, as parsed when the index was built: a renderer need not parse them again."""
-    wanted = [t for t in texts if t]
-    if catalogue.index is None or not wanted:
-        return {}
-    return catalogue.index.parsed(wanted)
+def _parsed(catalogue: Catalogue, section: str, entry_id: str, text: str | None) -> Mapping[str, Sequence[object]]:
+    """An entry's Markdown field as parsed when the index was built, by its text: a renderer need not parse it again."""
+    tokens = catalogue.index.parsed(section, entry_id, text) if catalogue.index is not None and text else None
+    return {text: tokens} if text and tokens is not None else {}
 
 
 def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:

@@ -3,11 +3,13 @@
 `rich.markdown` imports markdown-it and Pygments, about 30 ms of a warm `faq ask`. The index
 stores each Markdown field as the flat token stream Rich's renderer visits (see
 `index.markdown_tokens`); `from_tokens` walks that stream as `rich.markdown.Markdown` does with
-`hyperlinks=False`, element for element, for the tokens the catalogue uses: paragraphs, headings,
-block quotes, rules, bullet and ordered lists, emphasis, strong, strikethrough, inline code,
-links, breaks and raw HTML (dropped, as Rich drops it). For anything else (code blocks, which Rich
-highlights with Pygments; tables; images; `<kbd>`) it returns None and the caller lets rich.markdown
-parse the text. tests/test_parsed_markdown.py holds the two to the same output.
+`hyperlinks=False`, element for element, for the tokens the catalogue uses and that every Rich
+this package allows (13.7 to 15) renders alike: paragraphs, bullet and ordered lists, block
+quotes, emphasis, strong, strikethrough, inline code, links, line breaks and HTML blocks (dropped).
+For anything else it returns None and the caller lets rich.markdown parse the text: code blocks
+(highlighted with Pygments), tables and images, and also headings, rules and inline HTML, which
+Rich 15 renders differently from Rich 13. tests/test_parsed_markdown.py holds the two to the same
+output.
 
 The tokens carry catalogue text: it only ever becomes `Text` content, never markup.
 """
@@ -25,7 +27,7 @@ from rich.text import Text
 
 # What each supported token type does: "open"/"close" a block element (pushed on the element
 # stack), "inline" a style or link inside one, "text" content, "leaf" a self-closing element.
-_BLOCKS = ("paragraph", "heading", "blockquote", "bullet_list", "ordered_list", "list_item")
+_BLOCKS = ("paragraph", "blockquote", "bullet_list", "ordered_list", "list_item")
 _STYLES = ("em", "strong", "s")
 _KINDS: dict[str, str] = {
     **{f"{b}_open": "open" for b in _BLOCKS},
@@ -38,9 +40,6 @@ _KINDS: dict[str, str] = {
     "softbreak": "text",
     "hardbreak": "text",
     "code_inline": "text",
-    "html_inline": "text",
-    "inline": "leaf",  # an empty heading's inline token, which has no children to stand in for it
-    "hr": "leaf",
     "html_block": "leaf",
 }
 _INLINE_TAGS = frozenset({"em", "strong", "code", "s"})  # rich.markdown's Markdown.inlines: styles, not elements
@@ -80,8 +79,6 @@ def _tokens(stream: Sequence[object]) -> list[Token] | None:
         expected = 1 if kind.endswith("_open") else -1 if kind.endswith("_close") else 0
         if kind not in _KINDS or type(nesting) is not int or nesting != expected or (tag in _INLINE_TAGS) != (kind in _STYLED):
             return None
-        if kind == "html_inline" and content in ("<kbd>", "</kbd>"):
-            return None  # Rich styles these, and a `</kbd>` before any `<kbd>` makes it fail: leave that to Rich
         tokens.append(Token(kind, tag, nesting, content, attrs))
     return tokens
 
@@ -186,21 +183,6 @@ class _Paragraph(_TextElement):
         yield self.text
 
 
-class _Heading(_TextElement):
-    def __init__(self, tag: str) -> None:
-        self.tag = tag
-        self.style_name = f"markdown.{tag}"
-
-    def on_enter(self, context: _Context) -> None:
-        self.text = Text()
-        context.enter_style(self.style_name)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text.copy()
-        text.justify = "center" if self.tag == "h1" else "left"
-        yield text
-
-
 class _BlockQuote(_TextElement):
     style_name = "markdown.block_quote"
 
@@ -218,16 +200,6 @@ class _BlockQuote(_TextElement):
             yield padding
             yield from line
             yield Segment("\n")
-
-
-class _HorizontalRule(_Element):
-    new_line = False
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.rule import Rule
-
-        yield Rule(style=console.get_style("markdown.hr", default="none"), characters="-")
-        yield Text()
 
 
 class _ListItem(_TextElement):
@@ -290,12 +262,8 @@ class _Link(_TextElement):
 def _element(token: Token) -> _Element:
     if token.type == "paragraph_open":
         return _Paragraph()
-    if token.type == "heading_open":
-        return _Heading(token.tag)
     if token.type == "blockquote_open":
         return _BlockQuote()
-    if token.type == "hr":
-        return _HorizontalRule()
     if token.type in _LISTS:
         start = token.attrs.get("start", 1)
         return _List(token.type, start if isinstance(start, int) else 1)
@@ -325,8 +293,6 @@ class ParsedMarkdown:
                 context.on_text(" ")
             elif kind == "link_open":
                 context.stack.append(_Link(token.content, str(token.attrs.get("href", "#"))))
-            elif kind == "html_inline":
-                continue
             elif kind == "link_close":
                 link = context.stack.pop()
                 assert isinstance(link, _Link)
@@ -364,7 +330,7 @@ class ParsedMarkdown:
                     context.stack.pop()
                     element.on_text(context, token.content)
                     if not context.stack or context.stack[-1].on_child_close(context, element):
-                        if new_line and kind != "inline":
+                        if new_line:
                             yield Segment.line()
                         yield from console.render(element, context.options)
                     element.on_leave(context)
