@@ -33,7 +33,7 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 @pytest.fixture
 def faq(tmp_path: Path) -> Callable[..., Run]:
     """Invoke the CLI in-process: `faq("ask", "who is alekseyev")` → Run(status, out, err)."""
-    from faq_cli.cli import app
+    from faq_cli.app import app
 
     def run(*args: str, env: dict[str, str] | None = None) -> Run:
         full_env = {"FAQ_CLI_CACHE_DIR": str(tmp_path / "cache"), "FAQ_CLI_DATA": "", **_env(env)}

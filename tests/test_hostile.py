@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faq_cli import yamlfile
+from faq_cli.app import app
 from faq_cli.catalogue import load_catalogue
-from faq_cli.cli import app
 from faq_cli.errors import CatalogueError
 from faq_cli.render.text import UNSAFE, inert, json_escape, one_line
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from faq_cli import catalogue as catalogue_module
-from faq_cli import cli
+from faq_cli import commands
 from faq_cli.errors import CatalogueError
 
 from conftest import DATA, ROOT, Run
@@ -256,7 +256,7 @@ def test_index_survives_the_cli_running_commands_back_to_back(faq: Callable[...,
     """Many calls in one process (as a test runner or a REPL makes) keep answering from the index."""
     for _ in range(3):
         assert faq("profile", "--json", "moskalik").status == 0
-    assert cli.State.data in (None, [])
+    assert commands.State.data in (None, [])
 
 
 def _generator() -> Any:

@@ -1,0 +1,312 @@
+"""The `faq` command line as a Typer app: every command, option and help text, completion and usage error.
+
+This is the definition of the command line. Each command parses its options
+here and runs its body in `commands.py`; the entry point (`cli.main`) sends
+well-formed lookups to the same bodies without importing Typer (`argv.py`
+parses them, and a test holds its table to this app), and everything else here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from faq_cli import __version__, commands
+
+app = typer.Typer(
+    name="faq",
+    add_completion=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _complete(name: str) -> Any:
+    """A Tab-completion callback that imports faq_cli.completion only when the shell asks."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from faq_cli import completion
+
+        found: list[tuple[str, str]] = getattr(completion, name)(ctx, incomplete)
+        return found
+
+    return complete
+
+
+@contextmanager
+def _running() -> Iterator[None]:
+    """Run a command body: its early exit becomes Typer's, a conflict of options a usage error."""
+    try:
+        yield
+    except commands.Exit as done:
+        raise typer.Exit(done.status) from None
+    except commands.Conflict as exc:
+        raise typer.BadParameter(exc.message, param_hint=exc.option) from None
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one document) instead of text.")]
+YearOpt = Annotated[list[str] | None, typer.Option("--year", "-y", help="Only this year (repeatable).", metavar="YEAR")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date on: 2025, 2025-04 or 2025-04-25.", metavar="DATE")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date: 2025, 2025-04 or 2025-04-25.", metavar="DATE")]
+PersonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--person", "-p", help="Only entries involving this person (any spelling).", autocompletion=_complete("person_names")
+    ),
+]
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text for the terminal, or markdown for notes and reports.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"faq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Catalogue directory or file (repeatable; replaces the bundled one). Env: FAQ_CLI_DATA.",
+            metavar="PATH",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (otherwise $FAQ_CLI_PAGER, $PAGER or less on a terminal).")
+    ] = False,
+) -> None:
+    """Answers from a curated YAML catalogue: ask a question, list incidents, read a timeline, print a profile.
+
+    Example: faq ask "who is alekseyev"
+    """
+    commands.State.data = data
+    commands.State.pager = not no_pager
+    if ctx.invoked_subcommand is None:
+        with _running():
+            commands.overview()
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        list[str],
+        typer.Argument(
+            help="Your question, in your own words (or a question's id or number).",
+            metavar="QUESTION...",
+            autocompletion=_complete("question_ids"),
+        ),
+    ],
+    top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """Answer a question from the catalogue.
+
+    Example: faq ask who shot alekseyev
+    """
+    with _running():
+        commands.ask(question, top, as_json, output.value)
+
+
+@app.command()
+def questions(
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only questions with this tag.", autocompletion=_complete("tags"))
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List every question, numbered (the number works with `faq ask`).
+
+    Example: faq questions --tag gru
+    """
+    with _running():
+        commands.questions(tag, as_json)
+
+
+class SearchKind(enum.StrEnum):
+    question = "question"
+    incident = "incident"
+    event = "event"
+    person = "person"
+
+
+@app.command()
+def search(
+    words: Annotated[list[str], typer.Argument(help="Words to look for, in any spelling.", metavar="TEXT")],
+    kind: Annotated[SearchKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search questions, incidents, events and people; each hit shows a snippet with the matched words.
+
+    Example: faq search car bomb --kind incident
+    """
+    with _running():
+        commands.search(words, kind.value if kind else None, limit, as_json)
+
+
+@app.command()
+def incidents(
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help="Only this kind (car-bomb, shooting…).", autocompletion=_complete("kinds")),
+    ] = None,
+    person: PersonOpt = None,
+    place: Annotated[str | None, typer.Option("--place", help="Only incidents whose place contains this.")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """List incidents as a table, oldest first.
+
+    Example: faq incidents --year 2025
+    """
+    with _running():
+        commands.incidents(year, since, until, kind, person, place, reverse, as_json, output.value)
+
+
+@app.command()
+def incident(
+    id_or_text: Annotated[
+        list[str],
+        typer.Argument(
+            help="An incident id, or words from its title, place or people.",
+            metavar="ID_OR_TEXT",
+            autocompletion=_complete("incident_ids"),
+        ),
+    ],
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """Show one incident in full.
+
+    Example: faq incident kirillov
+    """
+    with _running():
+        commands.incident(id_or_text, as_json, output.value)
+
+
+@app.command()
+def timeline(
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    person: PersonOpt = None,
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """Incidents and events in date order, grouped by year.
+
+    Example: faq timeline --person alekseyev
+    """
+    with _running():
+        commands.timeline(year, since, until, person, as_json, output.value)
+
+
+@app.command()
+def profile(
+    name: Annotated[
+        list[str],
+        typer.Argument(help="A name in any spelling: alekseyev, Алексеев, kirilov…", autocompletion=_complete("person_names")),
+    ],
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """Print one person's profile: names, positions, honours, sanctions, status, incidents.
+
+    Example: faq profile alexeyev
+    """
+    with _running():
+        commands.profile(name, as_json, output.value)
+
+
+@app.command()
+def people(as_json: JsonOpt = False) -> None:
+    """List everyone in the catalogue with their main position.
+
+    Example: faq people --json | jq -r '.[].name'
+    """
+    with _running():
+        commands.people(as_json)
+
+
+@app.command()
+def sources(as_json: JsonOpt = False) -> None:
+    """List the sources and how many entries cite each.
+
+    Example: faq sources
+    """
+    with _running():
+        commands.sources(as_json)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories (default: the active catalogue).", metavar="[PATH]...")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check catalogue files and print every problem as path:line:col: message.
+
+    Example: faq validate my-catalogue/
+    """
+    with _running():
+        commands.validate(paths, as_json)
+
+
+@app.command()
+def schema() -> None:
+    """Print the catalogue's JSON Schema, for editors' YAML validation.
+
+    Example: faq schema > catalogue.schema.json
+    """
+    with _running():
+        commands.schema()
+
+
+@app.command()
+def stats(as_json: JsonOpt = False) -> None:
+    """Chart the catalogue: incidents per year and per kind, entries per verification level.
+
+    Example: faq stats
+    """
+    with _running():
+        commands.stats(as_json)
+
+
+@app.command()
+def init(
+    directory: Annotated[str, typer.Argument(help="Where to write it (created if missing).", metavar="DIR")],
+) -> None:
+    """Write a small, valid starter catalogue to begin your own (never overwrites a file).
+
+    Example: faq init my-catalogue && faq --data my-catalogue validate
+    """
+    with _running():
+        commands.init(directory)

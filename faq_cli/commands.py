@@ -1,0 +1,426 @@
+"""What each command does, once its options are parsed: plain values in, output and an exit status out.
+
+Both ways into a command call these functions: the Typer app (`app.py`), which
+parses any command line and owns help, completion and usage errors, and the
+fast path of `cli.py`, which parses only the lookups it fully understands
+(`argv.py`) so that they run without importing Typer. Nothing here imports
+Typer; a command ends early by raising `Exit`, which each caller turns into its
+own exit. Heavy modules are imported inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from faq_cli.model import Catalogue, PartialDate
+    from faq_cli.query import DateFilter, NoMatch
+
+
+class Exit(Exception):
+    """End the command with this exit status (its output, if any, already printed)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class Conflict(Exception):
+    """Options that cannot go together: a usage error, reported by the Typer app against `option`."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.option = option
+
+
+class State:
+    """The global options, set before a command runs."""
+
+    data: list[str] | None = None
+    pager: bool = True
+
+
+def conflicting(as_json: bool, output: str) -> bool:
+    """`--json` and `--format markdown` together: the one combination of a command's own options that is refused."""
+    return as_json and output == "markdown"
+
+
+def _markdown(output: str, as_json: bool) -> bool:
+    """Whether to print Markdown; `--json` and `--format markdown` together are a usage error."""
+    if conflicting(as_json, output):
+        raise Conflict("--json and --format markdown cannot be combined", "--format")
+    return output == "markdown"
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def _fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    from faq_cli.render.terminal import print_error
+
+    print_error(message)
+    raise Exit(status)
+
+
+def _catalogue() -> Catalogue:
+    """The active catalogue, or exit 2 with the first problem and a count of the rest."""
+    from faq_cli import index
+    from faq_cli.errors import CatalogueError
+    from faq_cli.files import active_paths
+    from faq_cli.render.progress import index_progress
+
+    try:
+        return index.load(active_paths(State.data), progress=index_progress())
+    except CatalogueError as exc:
+        import shlex
+
+        more = len(exc.problems) - 1
+        command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
+        _fail(f"{exc.problems[0]}{suffix}")
+
+
+def _emit_json(document: Any) -> None:
+    from faq_cli.render.json import dumps
+
+    sys.stdout.write(dumps(document) + "\n")
+
+
+def _emit_markdown(document: str) -> None:
+    sys.stdout.write(document)
+
+
+def _show(renderable: Any) -> None:
+    from faq_cli.render.terminal import out
+
+    out(renderable, page=State.pager)
+
+
+def _date(value: str | None, option: str) -> PartialDate | None:
+    """A partial date from an option; a bad one is a one-line usage error (exit 2)."""
+    if value is None:
+        return None
+    from faq_cli.model import DateError, PartialDate
+
+    try:
+        return PartialDate.parse(value)
+    except DateError as exc:
+        _fail(f"{option}: {exc}")
+
+
+def _dates(year: list[str] | None, since: str | None, until: str | None) -> DateFilter:
+    """`--year`/`--since`/`--until` as one filter; bad values and an empty span are usage errors."""
+    from faq_cli.query import DateFilter, parse_years
+
+    try:
+        years = parse_years(year or [])
+    except ValueError as exc:
+        _fail(f"--year: {exc}")
+    dates = DateFilter(years, _date(since, "--since"), _date(until, "--until"))
+    if dates.since and dates.until and dates.since > dates.until.end():
+        _fail(f"--since {dates.since} is after --until {dates.until}: no date can match")
+    return dates
+
+
+def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
+    """Resolve `--person`; an unknown or ambiguous name exits 1 with candidates."""
+    if name is None:
+        return None
+    from faq_cli import query
+
+    found = query.find_person(catalogue, name)
+    if isinstance(found, query.NoMatch):
+        _no_match(found, as_json)
+    return found
+
+
+def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoReturn:
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.no_match(result))
+    elif markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.no_match(result))
+    else:
+        from faq_cli.render import terminal
+
+        terminal.console(stderr=False).print(terminal.no_match(result))
+    raise Exit(EXIT_NO_MATCH)
+
+
+# ---- commands -----------------------------------------------------------------------------------
+
+
+def overview() -> None:
+    """`faq` alone: what the active catalogue holds and commands to try."""
+    from faq_cli import stats
+    from faq_cli.render import charts
+
+    _show(charts.overview(stats.overview(_catalogue())))
+
+
+def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text") -> None:
+    """`faq ask`: the best-matching question's answer."""
+    from faq_cli import query
+
+    text = " ".join(question)
+    markdown = _markdown(output, as_json)
+    result = query.ask(_catalogue(), text, top=top or 3)
+    # Without --top an answer stands alone; with no answer, the closest candidates are the point.
+    if not top and result.question is not None:
+        result = result._replace(alternatives=[])
+    missed = query.NoMatch(text, "question", result.alternatives) if result.question is None else None
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.answer(result))
+    elif markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.no_match(missed) if missed else md.answer(result))
+    else:
+        from faq_cli.render import terminal
+
+        _show(terminal.no_match(missed) if missed else terminal.answer(result))
+    if result.question is None:
+        raise Exit(EXIT_NO_MATCH)
+
+
+def questions(tag: str | None = None, as_json: bool = False) -> None:
+    """`faq questions`: every question, numbered."""
+    from faq_cli import query
+
+    numbered = query.numbered_questions(_catalogue(), tag)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.questions(numbered))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.questions(numbered) if numbered else "no questions")
+
+
+def search(words: list[str], kind: str | None = None, limit: int = 10, as_json: bool = False) -> None:
+    """`faq search`: ranked hits across the catalogue, each with a snippet."""
+    from faq_cli import query
+
+    result = query.search_entries(_catalogue(), " ".join(words), kind, limit)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.search(result))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.search_hits(result))
+
+
+def incidents(
+    year: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    person: str | None = None,
+    place: str | None = None,
+    reverse: bool = False,
+    as_json: bool = False,
+    output: str = "text",
+) -> None:
+    """`faq incidents`: incidents as a table, oldest first."""
+    from faq_cli import query
+
+    markdown = _markdown(output, as_json)
+    dates = _dates(year, since, until)
+    catalogue = _catalogue()
+    who = _person(catalogue, person, as_json)
+    items = query.incidents(catalogue, dates, kind, who, place, reverse)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json([jr.incident(catalogue, i) for i in items])
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.incidents(catalogue, items))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.incidents(catalogue, items))
+
+
+def incident(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
+    """`faq incident`: one incident in full."""
+    from faq_cli import query
+
+    markdown = _markdown(output, as_json)
+    catalogue = _catalogue()
+    found = query.find_incident(catalogue, " ".join(id_or_text))
+    if isinstance(found, query.NoMatch):
+        _no_match(found, as_json, markdown)
+    view = query.incident_view(catalogue, found)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.incident_view(catalogue, view))
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.incident(view))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.incident(view))
+
+
+def timeline(
+    year: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    as_json: bool = False,
+    output: str = "text",
+) -> None:
+    """`faq timeline`: incidents and events in date order, grouped by year."""
+    from faq_cli import query
+
+    markdown = _markdown(output, as_json)
+    dates = _dates(year, since, until)
+    catalogue = _catalogue()
+    who = _person(catalogue, person, as_json)
+    items = query.timeline(catalogue, dates, who)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.timeline(catalogue, items))
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.timeline(items))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.timeline(items))
+
+
+def profile(name: list[str], as_json: bool = False, output: str = "text") -> None:
+    """`faq profile`: one person in full."""
+    from faq_cli import query
+
+    markdown = _markdown(output, as_json)
+    catalogue = _catalogue()
+    found = query.find_person(catalogue, " ".join(name))
+    if isinstance(found, query.NoMatch):
+        _no_match(found, as_json, markdown)
+    result = query.profile(catalogue, found)
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.profile(result))
+        return
+    if markdown:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(md.profile(result))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.profile(result))
+
+
+def people(as_json: bool = False) -> None:
+    """`faq people`: everyone with their main position."""
+    from faq_cli import query
+
+    items = query.people(_catalogue())
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json([jr.person(p) for p in items])
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.people(items))
+
+
+def sources(as_json: bool = False) -> None:
+    """`faq sources`: the sources and how many entries cite each."""
+    from faq_cli import query
+
+    uses = query.source_uses(_catalogue())
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.sources(uses))
+        return
+    from faq_cli.render import terminal
+
+    _show(terminal.sources(uses))
+
+
+def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
+    """`faq validate`: every problem in the catalogue files, one a line."""
+    from faq_cli import index
+    from faq_cli.files import active_paths
+    from faq_cli.render.progress import index_progress
+
+    # Through the index: only files changed since the last check are parsed again.
+    found, file_count = index.check(paths or active_paths(State.data), progress=index_progress())
+    if as_json:
+        _emit_json([p.to_json() for p in found])
+    else:
+        from faq_cli.render import terminal
+
+        # One problem a line, never wrapped: editors and grep read path:line:col from each line.
+        terminal.console().print(terminal.problems(found, file_count), soft_wrap=True)
+    if found:
+        raise Exit(EXIT_NO_MATCH)
+
+
+def schema() -> None:
+    """`faq schema`: the catalogue's JSON Schema."""
+    import json
+
+    from faq_cli.schema import catalogue_schema
+
+    sys.stdout.write(json.dumps(catalogue_schema(), indent=2) + "\n")
+
+
+def stats(as_json: bool = False) -> None:
+    """`faq stats`: incidents per year and kind, entries per verification level."""
+    from faq_cli import stats as st
+
+    result = st.stats(_catalogue())
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.stats(result))
+        return
+    from faq_cli.render import charts
+
+    _show(charts.stats(result))
+
+
+def init(directory: str) -> None:
+    """`faq init`: a small, valid starter catalogue, never overwriting a file."""
+    from pathlib import Path
+
+    from faq_cli.init import InitError
+    from faq_cli.init import init as write_starter
+
+    try:
+        written = write_starter(Path(directory))
+    except InitError as exc:
+        _fail(str(exc))
+    from faq_cli.render import terminal
+
+    terminal.out(terminal.written(written, directory), page=State.pager, soft_wrap=True)
