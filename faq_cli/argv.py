@@ -16,53 +16,66 @@ holds the table to them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 # Set by the shell when it asks for Tab completions: Typer's business.
 COMPLETE_VAR = "_FAQ_COMPLETE"
 
 
-class Text(NamedTuple):
+# Plain slotted classes: NamedTuples or records would add about 2 ms to every call's start-up, help included.
+
+
+class Text:
     """Any string, as given."""
 
+    __slots__ = ()
 
-class Whole(NamedTuple):
+
+class Whole:
     """A whole number from `low` to `high` (click's IntRange)."""
 
-    low: int
-    high: int
+    __slots__ = ("high", "low")
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
 
 
-class OneOf(NamedTuple):
+class OneOf:
     """Exactly one of these strings (a Typer enum's values, case-sensitive)."""
 
-    choices: tuple[str, ...]
+    __slots__ = ("choices",)
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
 
 
-class Option(NamedTuple):
+class Option:
     """An option: its spellings, the keyword of the command function it fills, and its value (None: a flag)."""
 
-    flags: tuple[str, ...]
-    name: str
-    value: Text | Whole | OneOf | None
-    repeat: bool = False
+    __slots__ = ("flags", "name", "repeat", "value")
+
+    def __init__(self, flags: tuple[str, ...], name: str, value: Text | Whole | OneOf | None, repeat: bool = False) -> None:
+        self.flags, self.name, self.value, self.repeat = flags, name, value, repeat
 
 
-class Command(NamedTuple):
+class Command:
     """A command's options, and the keyword that takes its words (None: it takes none)."""
 
-    options: tuple[Option, ...]
-    words: str | None = None
-    words_required: bool = True
+    __slots__ = ("options", "words", "words_required")
+
+    def __init__(self, options: tuple[Option, ...], words: str | None = None, words_required: bool = True) -> None:
+        self.options, self.words, self.words_required = options, words, words_required
 
 
-class Lookup(NamedTuple):
+class Lookup:
     """A parsed command line: the command, the global options and the command function's keyword arguments."""
 
-    command: str
-    data: list[str] | None
-    pager: bool
-    values: dict[str, object]
+    __slots__ = ("command", "data", "pager", "values")
+
+    def __init__(self, command: str, data: list[str] | None, pager: bool, values: dict[str, object]) -> None:
+        self.command, self.data, self.pager, self.values = command, data, pager, values
+
+    def __repr__(self) -> str:
+        return f"Lookup({self.command!r}, data={self.data!r}, pager={self.pager!r}, {self.values!r})"
 
 
 DATA = Option(("--data", "-d"), "data", Text(), repeat=True)

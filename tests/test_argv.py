@@ -302,13 +302,16 @@ def test_the_fast_path_and_typer_print_the_same(both: object, args: list[str], c
     assert fast == through_typer
 
 
+def _parsed(args: list[str]) -> tuple[object, ...] | None:
+    lookup = argv.parse(args, {})
+    return None if lookup is None else (lookup.command, lookup.data, lookup.pager, lookup.values)
+
+
 def test_the_parsed_values_are_typers() -> None:
-    lookup = argv.parse(["-d", "a", "--data=b", "--no-pager", "incidents", "-y", "2024", "--year=2025", "-r", "--kind", "x"], {})
-    assert lookup == argv.Lookup("incidents", ["a", "b"], False, {"year": ["2024", "2025"], "reverse": True, "kind": "x"})
-    assert argv.parse(["ask", "-n", "07", "a", "--", "-b"], {}) == argv.Lookup(
-        "ask", None, True, {"top": 7, "question": ["a", "-b"]}
-    )
-    assert argv.parse(["validate"], {}) == argv.Lookup("validate", None, True, {"paths": None})
+    args = ["-d", "a", "--data=b", "--no-pager", "incidents", "-y", "2024", "--year=2025", "-r", "--kind", "x"]
+    assert _parsed(args) == ("incidents", ["a", "b"], False, {"year": ["2024", "2025"], "reverse": True, "kind": "x"})
+    assert _parsed(["ask", "-n", "07", "a", "--", "-b"]) == ("ask", None, True, {"top": 7, "question": ["a", "-b"]})
+    assert _parsed(["validate"]) == ("validate", None, True, {"paths": None})
 
 
 def test_shell_completion_is_left_to_typer() -> None:
