@@ -155,6 +155,8 @@ FAST = [
     ["ask", "--format=text", "--json", "who is alekseyev"],
     ["ask", "--", "--help"],
     ["ask", "who", "--", "-n", "3", "--json"],
+    ["ask", "who is", "--", "alekseyev"],
+    ["ask", "--json", "--", "who", "--is", "alekseyev"],
     ["ask", ""],
     ["ask", "", ""],
     ["ask", "-"],
