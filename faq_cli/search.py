@@ -1135,6 +1135,8 @@ def build_search_index(catalogue: Catalogue) -> Index:
 
 
 def search_index(catalogue: Catalogue) -> Index:
+    if catalogue.index is not None:  # stored in the compiled index, as the question index is
+        return catalogue.index.prebuilt("search", build_search_index)
     return _cached("search", catalogue, build_search_index)
 
 
