@@ -237,10 +237,25 @@ def markdown(body: str, parsed: Mapping[str, Sequence[object]] | None = None) ->
         rendered = from_tokens(tokens)
         if rendered is not None:
             return _Scrubbed(rendered)
-    # Imported here: rich.markdown brings markdown-it and Pygments (about 30 ms), which tables never need.
-    from rich.markdown import Markdown
+    return _Scrubbed(_RichMarkdown(inert(body)))
 
-    return _Scrubbed(Markdown(inert(body), hyperlinks=False))
+
+class _RichMarkdown:
+    """rich.markdown's rendering of an inert text; the text as written where Rich fails on it (a stray
+    `</kbd>` makes Rich 15 index an empty stack): a catalogue's text must never crash a lookup."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        # Imported here: rich.markdown brings markdown-it and Pygments (about 30 ms), which tables never need.
+        from rich.markdown import Markdown
+
+        try:
+            segments = list(console.render(Markdown(self.body, hyperlinks=False), options))
+        except Exception:  # a bug in Rich's Markdown, not in the catalogue: show the text itself
+            segments = list(console.render(Text(self.body.rstrip()), options))
+        yield from segments
 
 
 class _Scrubbed:
