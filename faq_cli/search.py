@@ -220,7 +220,7 @@ _RUSSIAN = {
     **dict.fromkeys(("причин*",), "reason"),
     **dict.fromkeys(("мотив*",), "motive"),
     **dict.fromkeys(("цель", "цели", "целью"), "purpose"),
-    **dict.fromkeys(("значени*", "значим*", "важн*"), "significance"),
+    **dict.fromkeys(("значени*", "значим*", "важн*", "примечательн*", "знаменательн*"), "significance"),
     **dict.fromkeys(("последстви*",), "consequences"),
     **dict.fromkeys(("дальше", "далее", "будущ*"), "future"),
     **dict.fromkeys(("безопасност*",), "security"),
@@ -320,6 +320,8 @@ def _as_read(word: str) -> str:
     return word.translate(_SIGNS).replace("ё", "е")
 
 
+# Russian case endings as a name's spelling key has them (Алексеева, Алексееву, Алексеевым, Кириллове).
+_CASE_ENDINGS = frozenset(("a", "u", "e", "om", "im", "oi", "ogo", "omu", "ih"))
 _RUSSIAN_WORDS = {_as_read(w): m for w, m in _RUSSIAN.items() if not w.endswith("*")}
 _RUSSIAN_STEMS = {_as_read(w[:-1]): m for w, m in _RUSSIAN.items() if w.endswith("*")}
 _CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁіїєґІЇЄҐ]+")
@@ -340,7 +342,18 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("who did it", "who is responsible", "responsible", "responsibility", "who is behind", "behind", "blame", "to blame"),
     ("perpetrator", "culprit", "suspect", "attacker", "assailant", "killer"),
     ("motive", "reason", "purpose", "motivation", "point", "aim", "goal", "rationale"),
-    ("significant", "significance", "important", "importance", "matter", "matters", "big deal"),
+    (
+        "significant",
+        "significance",
+        "important",
+        "importance",
+        "matter",
+        "matters",
+        "big deal",
+        "notable",
+        "noteworthy",
+        "remarkable",
+    ),
     (
         "next",
         "future",
@@ -373,7 +386,8 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("russia", "russian", "russian federation", "россия"),
     ("ukraine", "ukrainian", "kyiv", "kiev", "украина"),
     ("biography", "bio", "profile", "background", "career", "life story", "биография"),
-    ("dates", "date", "when exactly"),
+    ("dates", "date", "when exactly", "which day", "which days", "what day", "what days"),
+    ("signal", "message", "send a message", "warning"),
 )
 
 
@@ -422,6 +436,7 @@ def _key(word: str) -> str:
 
 
 _QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
+_FRAMING_KEYS = frozenset(term_key(w) for w in _FRAMING_WORDS)
 _CALENDAR = frozenset(term_key(w) for w in _CALENDAR_WORDS)
 _LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")} | {term_key(w) for w in _FRAMING_WORDS}
 _NEVER_NAMES = _LIGHT | _CALENDAR | _STOP_KEYS  # written with a capital, still nobody's name
@@ -533,6 +548,7 @@ class Index:
         self.documents.append(doc)
 
     def finish(self) -> Index:
+        self._fold_inflected_names()
         total = max(len(self.documents), 1)
         # Field-weighted document frequency: a word every answer mentions in passing is still
         # telling when only a few questions are about it.
@@ -554,6 +570,23 @@ class Index:
 
         self.vocabulary = _by_length_and_initial(sorted(self.known | set(self.forms), key=commonest_first))
         return self
+
+    def _fold_inflected_names(self) -> None:
+        """A person's name in a Russian case ('роль Алексеева', 'с Пригожиным') is that name: the form's
+        postings and phrasings become the name's, and a query word in that case is corrected to it."""
+        inflected: dict[str, str] = {}
+        for term in self.postings:
+            for cut in range(1, 4):
+                if term not in self.names and term[-cut:] in _CASE_ENDINGS and term[:-cut] in self.names:
+                    inflected[term] = term[:-cut]
+                    break
+        for form, name in inflected.items():
+            posting = self.postings.setdefault(name, {})
+            for doc, weight in self.postings.pop(form).items():
+                posting[doc] = max(posting.get(doc, 0.0), weight)
+            self.known.discard(form)
+        for entry in self.documents:
+            entry.phrasings = [dict.fromkeys(inflected.get(t, t) for t in p) for p in entry.phrasings]
 
     def weight(self, term: str) -> float:
         base = self.idf.get(term, self.unknown_weight)
@@ -607,6 +640,9 @@ def _correct(key: str, index: Index) -> tuple[str, float]:
     """A word the catalogue does not know, corrected to the nearest known word (with a confidence)."""
     if key in index.known or key in _STOP_KEYS or key in _LIGHT or key.isdigit() or len(key) < 4:
         return key, 1.0  # a stop word is not a misspelt word: 'would' is not 'wound'
+    for phrase, concept in index.synonyms.phrases.items():  # a phrase typed as one word: 'abudhabi'
+        if len(phrase) > 1 and key == "".join(phrase):
+            return concept, 0.9
     allowed = 1 if len(key) < 8 else 2
     best: tuple[int, int, str] | None = None  # edits, minus how many entries use the word, the word
     # A word of four letters is too near too many others to be respelt into a telling word, but not into a
@@ -685,6 +721,7 @@ class QueryTerm:
     confidence: float
     words: tuple[str, ...]  # the keys it came from, for highlighting
     stranger: bool = False  # written as a name, and not one the catalogue knows
+    commonest: bool = False  # one of the commonest English words ('help', 'time'), which names no subject alone
 
 
 # A catalogue's own counts cannot tell a rare word from a common one it happens to use once: 'keep',
@@ -697,6 +734,9 @@ class QueryTerm:
 COMMON_TOP = 6.5
 COMMON_SPAN = 2.0
 COMMON_FLOOR = 0.2
+# A word this plain or plainer (Zipf 5.7 or more: 'help', 'time', 'people') is no subject on its own: a query of
+# such words and question words is answered only when it is one of a question's phrasings ('faq ask help').
+COMMONEST_PLAINNESS = 0.4
 _COMMON: dict[str, str] = {}
 
 
@@ -748,9 +788,12 @@ def query_terms(query: str, index: Index) -> list[QueryTerm]:
             weight *= QUESTION_WORD_WEIGHT
         elif term not in index.idf and term not in _LIGHT:  # a word the catalogue never uses weighs a little more
             weight = UNKNOWN_SHARE * index.rarest_weight + (1 - UNKNOWN_SHARE) * weight
+        plainness = 1.0
         if not stranger and not term.startswith("~") and term not in index.proper and term not in _LIGHT:
-            weight *= _plainness(plain_words[start:end])
-        out[term] = QueryTerm(term, weight, confidence, tuple(keys[start:end]), stranger)
+            plainness = _plainness(plain_words[start:end])
+            weight *= plainness
+        commonest = plainness <= COMMONEST_PLAINNESS
+        out[term] = QueryTerm(term, weight, confidence, tuple(keys[start:end]), stranger, commonest)
         if len(out) >= MAX_QUERY_TERMS:
             break
     return _quiet_filler(list(out.values()), index)
@@ -805,7 +848,7 @@ def _frame(terms: Iterable[str]) -> str | None:
     """The question word and the term after it ('who>~shot'), which together say what is asked."""
     previous = None
     for term in terms:
-        if previous is not None:
+        if previous is not None and term not in _FRAMING_KEYS:  # 'who exactly is Alexeyev' asks as 'who is Alexeyev'
             return f"{previous}>{term}"
         if term in _QUESTION_KEYS:
             previous = term
@@ -940,15 +983,16 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 70 for a one-term query, 44 for four terms and 30
-# for eight or more; each point of margin over the runner-up lowers it by a tenth of a point (one term)
-# to a twenty-fifth (eight). Each word written as a name the catalogue does not know raises it by 9
-# points (one term) to 4 (eight), beyond the refusal of a query about someone else in confident_question.
-ANSWER_INTERCEPT = -6.22863
-ANSWER_TOP = 0.07202
-ANSWER_LONG_TOP = 0.13643
-ANSWER_MARGIN = 0.00814
-ANSWER_STRANGER = -0.84645
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 71 for a one-term query, 45 for four terms and 30
+# for eight or more; the margin over the runner-up now barely moves it (a point of margin lowers it by a
+# twenty-fifth of a point for one term), since the phrase and frame evidence already separates close
+# questions. Each word written as a name the catalogue does not know raises it by 8 points (one term) to
+# 3 (eight), beyond the refusal of a query about someone else in confident_question.
+ANSWER_INTERCEPT = -6.71131
+ANSWER_TOP = 0.07517
+ANSWER_LONG_TOP = 0.15041
+ANSWER_MARGIN = 0.00384
+ANSWER_STRANGER = -0.76572
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
@@ -1036,7 +1080,7 @@ def answer_features(ranked: Sequence[Evidence], qterms: Sequence[QueryTerm], ind
         "terms": float(len(qterms)),
         "unknown": float(sum(t.term not in index.idf and t.term not in _LIGHT for t in qterms)),
         "strangers": float(sum(t.stranger for t in qterms)),
-        "subject": float(any(t.term not in _LIGHT for t in qterms)),
+        "subject": float(any(t.term not in _LIGHT and not t.commonest for t in qterms)),
         "someone_else": float(bool(ranked) and _someone_else(top.doc, [t for t in qterms if t.term not in _LIGHT], index)),
     }
 

@@ -46,6 +46,11 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("в каком состоянии Алексеев", "what-happened-in-the-attack"),  # состояние ~ condition
         ("переговоры в ОАЭ", "when-were-the-abu-dhabi-talks"),  # ОАЭ ~ UAE ~ Abu Dhabi
         ("что будет дальше после покушения", "implications-going-forward"),  # дальше, with its soft sign
+        ("talks in abudhabi", "when-were-the-abu-dhabi-talks"),  # a phrase typed as one word
+        ("what days were the abu dhabi talks", "when-were-the-abu-dhabi-talks"),  # which days ~ dates
+        ("message to negotiators", "timing-of-the-attack"),  # message ~ signal
+        # chemical weapons are not the nerve agent of the Skripal sanctions
+        ("the general who accused ukraine of building chemical weapons", "who-was-kirillov"),
         ("why now?", "timing-of-the-attack"),  # question and framing words alone, but one of its phrasings
         ("does the timing of the shooting mean anythng", "timing-of-the-attack"),  # a misspelt filler word
         ("what are the implcations goin forward", "implications-going-forward"),  # 'goin' is 'going'
@@ -81,6 +86,7 @@ def test_ask_takes_the_words_unquoted(faq: Faq) -> None:
         "",
         "   ",
         "?!",
+        "help",  # one of the commonest English words names no subject ('how did alekseyev help end the revolt')
     ],
 )
 def test_off_topic_questions_get_no_answer_and_exit_1(faq: Faq, query: str) -> None:
