@@ -43,7 +43,8 @@ from ask_eval import load_set  # noqa: E402
 from faq_cli.search import refused  # noqa: E402
 
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
-SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in range(2, 10)))
+# Set 10 is left out: its misses are unread, so it still says something about unseen questions.
+SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 11, 12)))
 # Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.4 / 2.7 / 95.5%,
 # 0.97 gives 92.9 / 2.7 / 96.8%, 0.98 gives 91.4 / 2.3 / 97.7%: past 0.97 each point of refusal costs
 # about two of top-1. (At 0.95 the rule answered 'what time is it'.)
@@ -184,6 +185,28 @@ def fit(rows: Sequence[Row], names: Sequence[str], l2: float = L2) -> Model:
     return Model(tuple(names), tuple(mean), tuple(scale), tuple(beta[1:]), beta[0])
 
 
+# The direction each feature may push the odds: a rule against them would turn an answer into an
+# abstention for a higher score or a wider margin.
+SIGNS = {"top": 1, "margin": 1, "long_top": 1, "strangers": -1}
+
+
+def fit_monotone(rows: Sequence[Row], names: Sequence[str], l2: float = L2) -> Model:
+    """`fit`, with a feature whose weight comes out against its direction (SIGNS) held at 0 and the rest
+    refitted, so the rule stays monotone: a higher score or a wider margin never turns an answer into an
+    abstention. (With 12 sets the margin's weight came out at -0.0001: the phrase and frame evidence in
+    the score already keeps close questions apart.)"""
+    kept = list(names)
+    while True:
+        model = fit(rows, kept, l2)
+        against = [n for n, w in zip(kept, model.weights, strict=True) if w * SIGNS.get(n, 0) < 0]
+        if not against:
+            break
+        kept.remove(against[0])
+    fitted = {n: (m, s, w) for n, m, s, w in zip(kept, model.mean, model.scale, model.weights, strict=True)}
+    mean, scale, weights = zip(*(fitted.get(n, (0.0, 1.0, 0.0)) for n in names), strict=True)
+    return Model(tuple(names), mean, scale, weights, model.bias)
+
+
 # ---- evaluating a rule ------------------------------------------------------------------------------
 
 
@@ -260,7 +283,7 @@ def main() -> None:
     for name in SETS:
         train = [r for r in rows if r.set != name]
         test = [r for r in rows if r.set == name]
-        model = choose_threshold(fit(train, names, args.l2), train)
+        model = choose_threshold(fit_monotone(train, names, args.l2), train)
         for r in test:
             decided[id(r)] = model.logit(r.features) >= model.threshold
         old = figures(test, lambda r: old_rule(r.features))
@@ -273,7 +296,7 @@ def main() -> None:
     new = figures(rows, lambda r: decided[id(r)])
     print(f"{'all (pooled)':14s} {old.on:3d}/{old.off:<3d} | {old.row()} | {new.row()}")
 
-    model = choose_threshold(fit(rows, names, args.l2), rows)
+    model = choose_threshold(fit_monotone(rows, names, args.l2), rows)
     intercept, coef = model.raw()
     fitted = figures(rows, lambda r: model.logit(r.features) >= model.threshold)
     print(f"\nfitted on all {len(rows)} queries (in-sample: {fitted.row()})")

@@ -977,22 +977,23 @@ def _overlap(qterms: Sequence[QueryTerm], phrasing: dict[str, None], index: Inde
 
 # ---- questions -----------------------------------------------------------------------------------
 
-# Whether to answer is a logistic rule on the ranking, fitted by `python bench/calibrate.py` on the ten
-# labelled query sets (bench/ask_*.yaml, 1011 queries; fitted 2026-11-26, refit when the ranking changes):
-# answer when ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * min(terms, ANSWER_TERMS_CAP) /
+# Whether to answer is a logistic rule on the ranking, fitted by `python bench/calibrate.py` on twelve
+# labelled query sets (bench/ask_*.yaml but set 10, 1241 queries; fitted 2026-11-26, refit when the ranking
+# changes): answer when ANSWER_INTERCEPT + (ANSWER_TOP + ANSWER_LONG_TOP * min(terms, ANSWER_TERMS_CAP) /
 # ANSWER_TERMS_CAP) * top + ANSWER_MARGIN * margin + ANSWER_STRANGER * strangers >= 0 (the decision
 # threshold is folded into the intercept). Coverage is a share of the query's weight, so a long, chatty
 # query scores lower for the same evidence: the score counts for more the more terms the query has, up
-# to ANSWER_TERMS_CAP. With margin 0 the bar is about 71 for a one-term query, 45 for four terms and 30
-# for eight or more; the margin over the runner-up now barely moves it (a point of margin lowers it by a
-# twenty-fifth of a point for one term), since the phrase and frame evidence already separates close
-# questions. Each word written as a name the catalogue does not know raises it by 8 points (one term) to
-# 3 (eight), beyond the refusal of a query about someone else in confident_question.
-ANSWER_INTERCEPT = -6.71131
-ANSWER_TOP = 0.07517
-ANSWER_LONG_TOP = 0.15041
-ANSWER_MARGIN = 0.00384
-ANSWER_STRANGER = -0.76572
+# to ANSWER_TERMS_CAP. With margin 0 the bar is about 75 for a one-term query, 48 for four terms and 33
+# for eight or more. The margin over the runner-up is a feature of the fit, and its weight comes out at
+# zero: the phrase and frame evidence in the score already keeps close questions apart (calibrate.py holds
+# a weight that would go negative at zero, so the rule stays monotone). Each word written as a name the
+# catalogue does not know raises the bar by 9 points (one term) to 4 (eight), beyond the refusal of a
+# query about someone else in confident_question.
+ANSWER_INTERCEPT = -6.43476
+ANSWER_TOP = 0.06999
+ANSWER_LONG_TOP = 0.12625
+ANSWER_MARGIN = 0.00000
+ANSWER_STRANGER = -0.81299
 ANSWER_TERMS_CAP = 8
 
 # How much each field says about a question.
