@@ -47,7 +47,7 @@ from faq_cli.record import MISSING, fields, is_record
 if TYPE_CHECKING:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 5"
+FORMAT = "faq-cli index 6"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -81,6 +81,7 @@ CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
 CREATE TABLE derived(name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE derived_terms(name TEXT NOT NULL, term TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(name, term)) WITHOUT ROWID;
 CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
@@ -448,6 +449,7 @@ def _fill(
             db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
     _merge(db, names)
     db.execute("DELETE FROM derived")  # what search derives is stored again on first use, from the new content
+    db.execute("DELETE FROM derived_terms")
     db.execute("COMMIT")
     # Statistics for the query planner, of this content: without them a lookup by person scans a date range.
     # (PRAGMA optimize would gather them only for tables that this build's own queries happened to use.)
@@ -816,6 +818,72 @@ def _pack(value: object) -> object:
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
+# ---- search's indexes, stored by term ----------------------------------------------------------------
+# At 200,000 incidents the question index is 2.75 MB of JSON, 95 ms to read whole, of which its postings,
+# IDF and spread (one entry per term) are most; a query needs a few dozen terms. So those three maps are
+# stored a row per term and read a term at a time, the rest of the index as one document.
+
+_BY_TERM = {"postings", "idf", "spread"}
+_TERMS = "by-term:"  # the mark of a derived document whose per-term maps are in derived_terms
+
+
+def _dataclass_fields(value: object) -> list[str]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [f.name for f in dataclasses.fields(value)]
+    return []
+
+
+class _TermRows:
+    """A stored index's per-term rows, each read once; from an index built anew if the file fails meanwhile."""
+
+    def __init__(self, store: Store, name: str, build: Callable[[m.Catalogue], Any]) -> None:
+        self.store, self.name, self.build = store, name, build
+        self.found: dict[str, tuple[float, float, dict[int, float]] | None] = {}
+        self.whole: Any = None  # the index built from the YAML files, once the stored one has failed
+
+    def get(self, term: str) -> tuple[float, float, dict[int, float]] | None:
+        if term in self.found:
+            return self.found[term]
+        row: tuple[float, float, dict[int, float]] | None = None
+        if self.whole is None:
+            rows = self.store.rows("SELECT data FROM derived_terms WHERE name = ? AND term = ?", (self.name, term))
+            if rows:
+                try:
+                    idf, spread, docs, weights = json.loads(rows[0][0])
+                    row = (float(idf), float(spread), dict(zip(docs, weights, strict=True)))
+                except (ValueError, TypeError):
+                    rows = None
+            if rows is None:  # the index failed under us: the rest of this call reads the YAML files
+                self.whole = self.build(self.store.fallback())
+        if self.whole is not None:
+            posting = self.whole.postings.get(term)
+            row = None if posting is None else (self.whole.idf[term], self.whole.spread[term], posting)
+        self.found[term] = row
+        return row
+
+
+class _TermField(dict[str, Any]):
+    """One of the per-term maps (IDF, spread, postings) of a stored index, as a dict that reads on demand.
+    Only what search.py asks of it at query time is served: `get`, `in` and `[]`."""
+
+    def __init__(self, rows: _TermRows, part: int) -> None:
+        super().__init__()
+        self.rows, self.part = rows, part
+
+    def get(self, term: str, default: Any = None) -> Any:
+        row = self.rows.get(term)
+        return default if row is None else row[self.part]
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.rows.get(term) is not None
+
+    def __getitem__(self, term: str) -> Any:
+        row = self.rows.get(term)
+        if row is None:
+            raise KeyError(term)
+        return row[self.part]
+
+
 def _structure_types() -> dict[str, type]:
     from faq_cli import search
 
@@ -1165,7 +1233,7 @@ class Store:
             rows = self.rows("SELECT data FROM derived WHERE name = ?", (name,))
             if rows:
                 try:
-                    value = _unpack(rows[0][0])
+                    value = self._read_derived(name, rows[0][0], build)
                 except (ValueError, KeyError, TypeError, AttributeError):
                     value = None
             if value is None:
@@ -1176,12 +1244,26 @@ class Store:
         result: T = self._derived[name]
         return result
 
+    def _read_derived(self, name: str, data: str, build: Callable[[m.Catalogue], Any]) -> Any:
+        """A stored derived structure; one stored by term gets maps that read a term's row on first use."""
+        if not data.startswith(_TERMS):
+            return _unpack(data)
+        value = _unpack(data[len(_TERMS) :])
+        rows = _TermRows(self, name, build)
+        value.postings, value.idf, value.spread = _TermField(rows, 2), _TermField(rows, 0), _TermField(rows, 1)
+        return value
+
     def _store_derived(self, name: str, value: object) -> None:
         """Keep a derived structure in the index file for the next calls (best effort: never fails a lookup)."""
         if self.target is None:
             return
         try:
-            data = json.dumps(_pack(value), ensure_ascii=False, separators=(",", ":"))
+            terms: list[tuple[str, str, str]] = []
+            if set(_dataclass_fields(value)) >= _BY_TERM:  # search's Index: its per-term maps go in rows of their own
+                postings, idf, spread = value.postings, value.idf, value.spread  # type: ignore[attr-defined]
+                terms = [(name, t, _json([idf[t], spread[t], list(p), list(p.values())])) for t, p in postings.items()]
+                value = dataclasses.replace(value, postings={}, idf={}, spread={})  # type: ignore[type-var]
+            data = (_TERMS if terms else "") + json.dumps(_pack(value), ensure_ascii=False, separators=(",", ":"))
             db = _connect(self.target)
             try:
                 db.execute("PRAGMA busy_timeout = 200")
@@ -1190,6 +1272,8 @@ class Store:
                 row = db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
                 if row is not None and row[0] == self.build:
                     db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?)", (name, data))
+                    db.execute("DELETE FROM derived_terms WHERE name = ?", (name,))
+                    db.executemany("INSERT INTO derived_terms VALUES (?, ?, ?)", terms)
                 db.execute("COMMIT")
             finally:
                 db.close()

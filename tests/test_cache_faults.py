@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,6 +120,47 @@ def test_an_index_damaged_while_in_use_falls_back_to_the_yaml(tmp_path: Path, mo
     assert query.profile(catalogue, catalogue.people["alekseyev"]) == query.profile(plain, person)
     assert list(catalogue.incidents) == list(plain.incidents)
     assert isinstance(catalogue.index, index.Store) and catalogue.index.memory is not None  # the damage was met
+
+
+ASKED = ("who is alekseyev", "waht happend to alekseev", "abudhabi talks", "weather in moscow", "Кириллов")
+
+
+def _answers(catalogue: Any) -> list[object]:
+    """What `ask` answers to ASKED, less the Markdown tokens an index adds for the renderer."""
+    from faq_cli import query
+
+    return [query.ask(catalogue, q, top=5)._replace(parsed={}) for q in ASKED]
+
+
+def test_the_stored_question_index_answers_as_the_yaml_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The question index is stored a term per row, read a term at a time: every answer is still the same."""
+    from faq_cli.catalogue import load_catalogue
+
+    monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    plain = load_catalogue([str(DATA)])
+    first = index.load([str(DATA)])  # builds, and stores the question index on its first use
+    assert _answers(first) == _answers(plain)
+    db = sqlite3.connect(_index_file(tmp_path / "cache"))
+    assert db.execute("SELECT count(*) FROM derived_terms WHERE name = 'questions'").fetchone()[0] > 100
+    db.close()
+    stored = index.load([str(DATA)])  # reads it back
+    assert _answers(stored) == _answers(plain)
+
+
+def test_term_rows_damaged_while_in_use_fall_back_to_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faq_cli import query, search
+    from faq_cli.catalogue import load_catalogue
+
+    monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    query.ask(index.load([str(DATA)]), "who is alekseyev")  # builds and stores the question index
+    catalogue = index.load([str(DATA)])
+    search.question_index(catalogue)  # the stored index is open; its term rows are read on demand
+    db = sqlite3.connect(_index_file(tmp_path / "cache"))
+    db.execute("UPDATE derived_terms SET data = 'not json'")
+    db.commit()
+    db.close()
+    plain = load_catalogue([str(DATA)])
+    assert _answers(catalogue) == _answers(plain)
 
 
 def test_a_missing_cache_directory_is_created(faq: Callable[..., Run], tmp_path: Path, expected: Run) -> None:
