@@ -11,6 +11,8 @@ own exit. Heavy modules are imported inside the functions that use them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
@@ -100,6 +102,28 @@ def _show(renderable: Any) -> None:
     out(renderable, page=State.pager)
 
 
+def _output(
+    as_json: bool,
+    document: Callable[[ModuleType], Any],
+    text: Callable[[ModuleType], Any],
+    markdown: Callable[[ModuleType], str] | None = None,
+) -> None:
+    """Print a result as JSON (`document` of render/json.py), as Markdown (`markdown` of render/markdown.py,
+    when given) or for the terminal (`text` of render/terminal.py); only the renderer chosen is imported."""
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(document(jr))
+    elif markdown is not None:
+        from faq_cli.render import markdown as md
+
+        _emit_markdown(markdown(md))
+    else:
+        from faq_cli.render import terminal
+
+        _show(text(terminal))
+
+
 def _date(value: str | None, option: str) -> PartialDate | None:
     """A partial date from an option; a bad one is a one-line usage error (exit 2)."""
     if value is None:
@@ -176,18 +200,11 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
     if not top and result.question is not None:
         result = result._replace(alternatives=[])
     missed = query.NoMatch(text, "question", result.alternatives) if result.question is None else None
-    if as_json:
-        from faq_cli.render import json as jr
 
-        _emit_json(jr.answer(result))
-    elif markdown:
-        from faq_cli.render import markdown as md
+    def view(renderer: ModuleType) -> Any:
+        return renderer.no_match(missed) if missed else renderer.answer(result)
 
-        _emit_markdown(md.no_match(missed) if missed else md.answer(result))
-    else:
-        from faq_cli.render import terminal
-
-        _show(terminal.no_match(missed) if missed else terminal.answer(result))
+    _output(as_json, lambda jr: jr.answer(result), view, view if markdown else None)
     if result.question is None:
         raise Exit(EXIT_NO_MATCH)
 
@@ -197,14 +214,7 @@ def questions(tag: str | None = None, as_json: bool = False) -> None:
     from faq_cli import query
 
     numbered = query.numbered_questions(_catalogue(), tag)
-    if as_json:
-        from faq_cli.render import json as jr
-
-        _emit_json(jr.questions(numbered))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.questions(numbered) if numbered else "no questions")
+    _output(as_json, lambda jr: jr.questions(numbered), lambda t: t.questions(numbered) if numbered else "no questions")
 
 
 def search(words: list[str], kind: str | None = None, limit: int = 10, as_json: bool = False) -> None:
@@ -212,14 +222,7 @@ def search(words: list[str], kind: str | None = None, limit: int = 10, as_json: 
     from faq_cli import query
 
     result = query.search_entries(_catalogue(), " ".join(words), kind, limit)
-    if as_json:
-        from faq_cli.render import json as jr
-
-        _emit_json(jr.search(result))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.search_hits(result))
+    _output(as_json, lambda jr: jr.search(result), lambda t: t.search_hits(result))
 
 
 def incidents(
@@ -241,19 +244,11 @@ def incidents(
     catalogue = _catalogue()
     who = _person(catalogue, person, as_json)
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
-    if as_json:
-        from faq_cli.render import json as jr
 
-        _emit_json([jr.incident(catalogue, i) for i in items])
-        return
-    if markdown:
-        from faq_cli.render import markdown as md
+    def view(renderer: ModuleType) -> Any:
+        return renderer.incidents(catalogue, items)
 
-        _emit_markdown(md.incidents(catalogue, items))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.incidents(catalogue, items))
+    _output(as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
 
 
 def incident(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
@@ -265,20 +260,12 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text")
     found = query.find_incident(catalogue, " ".join(id_or_text))
     if isinstance(found, query.NoMatch):
         _no_match(found, as_json, markdown)
-    view = query.incident_view(catalogue, found)
-    if as_json:
-        from faq_cli.render import json as jr
+    result = query.incident_view(catalogue, found)
 
-        _emit_json(jr.incident_view(catalogue, view))
-        return
-    if markdown:
-        from faq_cli.render import markdown as md
+    def view(renderer: ModuleType) -> Any:
+        return renderer.incident(result)
 
-        _emit_markdown(md.incident(view))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.incident(view))
+    _output(as_json, lambda jr: jr.incident_view(catalogue, result), view, view if markdown else None)
 
 
 def timeline(
@@ -297,19 +284,11 @@ def timeline(
     catalogue = _catalogue()
     who = _person(catalogue, person, as_json)
     items = query.timeline(catalogue, dates, who)
-    if as_json:
-        from faq_cli.render import json as jr
 
-        _emit_json(jr.timeline(catalogue, items))
-        return
-    if markdown:
-        from faq_cli.render import markdown as md
+    def view(renderer: ModuleType) -> Any:
+        return renderer.timeline(items)
 
-        _emit_markdown(md.timeline(items))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.timeline(items))
+    _output(as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
 def profile(name: list[str], as_json: bool = False, output: str = "text") -> None:
@@ -322,19 +301,11 @@ def profile(name: list[str], as_json: bool = False, output: str = "text") -> Non
     if isinstance(found, query.NoMatch):
         _no_match(found, as_json, markdown)
     result = query.profile(catalogue, found)
-    if as_json:
-        from faq_cli.render import json as jr
 
-        _emit_json(jr.profile(result))
-        return
-    if markdown:
-        from faq_cli.render import markdown as md
+    def view(renderer: ModuleType) -> Any:
+        return renderer.profile(result)
 
-        _emit_markdown(md.profile(result))
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.profile(result))
+    _output(as_json, view, view, view if markdown else None)
 
 
 def people(as_json: bool = False) -> None:
@@ -342,14 +313,7 @@ def people(as_json: bool = False) -> None:
     from faq_cli import query
 
     items = query.people(_catalogue())
-    if as_json:
-        from faq_cli.render import json as jr
-
-        _emit_json([jr.person(p) for p in items])
-        return
-    from faq_cli.render import terminal
-
-    _show(terminal.people(items))
+    _output(as_json, lambda jr: [jr.person(p) for p in items], lambda t: t.people(items))
 
 
 def sources(as_json: bool = False) -> None:
@@ -357,14 +321,11 @@ def sources(as_json: bool = False) -> None:
     from faq_cli import query
 
     uses = query.source_uses(_catalogue())
-    if as_json:
-        from faq_cli.render import json as jr
 
-        _emit_json(jr.sources(uses))
-        return
-    from faq_cli.render import terminal
+    def view(renderer: ModuleType) -> Any:
+        return renderer.sources(uses)
 
-    _show(terminal.sources(uses))
+    _output(as_json, view, view)
 
 
 def validate(paths: list[str] | None = None, as_json: bool = False) -> None:

@@ -183,8 +183,8 @@ class _Paragraph(_TextElement):
         yield self.text
 
 
-class _BlockQuote(_TextElement):
-    style_name = "markdown.block_quote"
+class _Container(_TextElement):
+    """An element that holds the blocks inside it (a quote, a list item), as rich.markdown's do."""
 
     def __init__(self) -> None:
         self.elements = Renderables()
@@ -192,6 +192,10 @@ class _BlockQuote(_TextElement):
     def on_child_close(self, context: _Context, child: _Element) -> bool:
         self.elements.append(child)
         return False
+
+
+class _BlockQuote(_Container):
+    style_name = "markdown.block_quote"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = console.render_lines(self.elements, options.update(width=options.max_width - 4), style=self.style)
@@ -202,15 +206,8 @@ class _BlockQuote(_TextElement):
             yield Segment("\n")
 
 
-class _ListItem(_TextElement):
+class _ListItem(_Container):
     style_name = "markdown.item"
-
-    def __init__(self) -> None:
-        self.elements = Renderables()
-
-    def on_child_close(self, context: _Context, child: _Element) -> bool:
-        self.elements.append(child)
-        return False
 
     def render_bullet(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = console.render_lines(self.elements, options.update(width=options.max_width - 3), style=self.style)
