@@ -824,6 +824,7 @@ def _pack(value: object) -> object:
 # stored a row per term and read a term at a time, the rest of the index as one document.
 
 _BY_TERM = {"postings", "idf", "spread"}
+_PACKED = "packed:"  # the mark of a derived document in its class's own plain form (see NameTable.pack)
 _TERMS = "by-term:"  # the mark of a derived document whose per-term maps are in derived_terms
 
 
@@ -1246,6 +1247,9 @@ class Store:
 
     def _read_derived(self, name: str, data: str, build: Callable[[m.Catalogue], Any]) -> Any:
         """A stored derived structure; one stored by term gets maps that read a term's row on first use."""
+        if data.startswith(_PACKED):
+            kind, _, packed = data[len(_PACKED) :].partition(":")
+            return _PACKABLE[kind].unpack(json.loads(packed))
         if not data.startswith(_TERMS):
             return _unpack(data)
         value = _unpack(data[len(_TERMS) :])
@@ -1263,7 +1267,10 @@ class Store:
                 postings, idf, spread = value.postings, value.idf, value.spread  # type: ignore[attr-defined]
                 terms = [(name, t, _json([idf[t], spread[t], list(p), list(p.values())])) for t, p in postings.items()]
                 value = dataclasses.replace(value, postings={}, idf={}, spread={})  # type: ignore[type-var]
-            data = (_TERMS if terms else "") + json.dumps(_pack(value), ensure_ascii=False, separators=(",", ":"))
+            if type(value).__name__ in _PACKABLE:
+                data = f"{_PACKED}{type(value).__name__}:{_json(value.pack())}"  # type: ignore[attr-defined]
+            else:
+                data = (_TERMS if terms else "") + _json(_pack(value))
             db = _connect(self.target)
             try:
                 db.execute("PRAGMA busy_timeout = 200")
@@ -1307,6 +1314,21 @@ class NameTable:
     key_owners: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     word_owners: list[str] = field(default_factory=list)
+
+    def pack(self) -> list[Any]:
+        """Plain lists, each owner a number into one list of ids: at 200,000 incidents a third of the generic
+        encoding (4.3 MB), and read without reviving objects one by one."""
+        ids = list(dict.fromkeys([*self.key_owners, *self.word_owners]))
+        number = {person_id: n for n, person_id in enumerate(ids)}
+        return [ids, self.keys, [number[o] for o in self.key_owners], self.words, [number[o] for o in self.word_owners]]
+
+    @classmethod
+    def unpack(cls, data: list[Any]) -> NameTable:
+        ids, keys, key_owners, words, word_owners = data
+        return cls(keys, [ids[n] for n in key_owners], words, [ids[n] for n in word_owners])
+
+
+_PACKABLE = {"NameTable": NameTable}
 
 
 def _people_names(catalogue: m.Catalogue) -> NameTable:

@@ -315,3 +315,25 @@ def test_processes_building_at_once_all_answer(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
     again = subprocess.run(command, capture_output=True, env=env, cwd=tmp_path, check=True)
     assert again.stdout == results[0][0]
+
+
+def test_the_stored_name_table_reads_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The people's names `profile` and `--person` match against are stored in a plain form of their own."""
+    import json
+
+    from faq_cli import query
+    from faq_cli.catalogue import load_catalogue
+
+    table = index._people_names(load_catalogue([str(DATA)]))
+    assert index.NameTable.unpack(json.loads(json.dumps(table.pack()))) == table
+    monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(index, "RANK_WHOLE", 0)  # the bundled catalogue is small: shortlist it anyway
+    plain = load_catalogue([str(DATA)])
+    for name in ("alekseev", "Кириллов", "kirilov", "nobody at all"):
+        first = query.find_person(index.load([str(DATA)]), name)  # stores the names
+        again = query.find_person(index.load([str(DATA)]), name)  # reads them back
+        assert first == again == query.find_person(plain, name), name
+    db = sqlite3.connect(_index_file(tmp_path / "cache"))
+    stored = db.execute("SELECT data FROM derived WHERE name = 'people-names'").fetchone()[0]
+    db.close()
+    assert stored.startswith("packed:NameTable:")
