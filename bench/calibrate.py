@@ -78,8 +78,8 @@ def collect(data: list[str] | None = None) -> list[Row]:
         on_topic, off_topic = load_set(HERE / f"{name}.yaml")
         for text, expect in [*on_topic, *((q, None) for q in off_topic)]:
             text = search.printable(text)
-            ranked = search.rank(text, index)
             qterms = search.query_terms(text, index)
+            ranked = search.rank_terms(qterms, index)
             features = derive(search.answer_features(ranked, qterms, index))
             top = index.documents[ranked[0].doc].id if ranked else None
             direct = query._question_by_id_or_number(catalogue, text) is not None

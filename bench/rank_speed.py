@@ -103,7 +103,7 @@ def main() -> None:
     started = time.perf_counter()
     search.search_index(cat)
     print(f"{'search index build (once)':<28} {(time.perf_counter() - started) * 1000:8.0f} ms")
-    report("search (all kinds)", timed(lambda t: search.search(t, cat), queries))
+    report("search (all kinds)", timed(lambda t: search.search(t, cat)[0], queries))
 
 
 if __name__ == "__main__":

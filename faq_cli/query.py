@@ -272,9 +272,9 @@ class SearchResult(NamedTuple):
 def search_entries(catalogue: Catalogue, text: str, kind: str | None = None, limit: int = 10) -> SearchResult:
     """Questions, incidents, events and people ranked by how well they match `text` (or one kind of them)."""
     text = search.printable(text)
-    wanted = search.matching_terms(text, catalogue)
+    found, wanted = search.search(text, catalogue, kind, limit)
     hits = []
-    for hit in search.search(text, catalogue, kind, limit):
+    for hit in found:
         excerpt = search.best_snippet(catalogue, hit, wanted)
         hits.append(SearchHit(hit.type, hit.id, hit.title, hit.score, excerpt.text, excerpt.spans))
     return SearchResult(text, kind, hits)

@@ -864,7 +864,11 @@ def _beyond_frame(doc: int, heavy: Sequence[QueryTerm], frame: str, index: Index
 
 def rank(query: str, index: Index, limit: int | None = None) -> list[Evidence]:
     """Documents by evidence, best first, ties by id; documents matching nothing are left out."""
-    qterms = query_terms(query, index)
+    return rank_terms(query_terms(query, index), index, limit)
+
+
+def rank_terms(qterms: Sequence[QueryTerm], index: Index, limit: int | None = None) -> list[Evidence]:
+    """`rank` of a query already read into terms (`query_terms`), for callers that need the terms too."""
     total = sum(t.weight for t in qterms)
     if total <= 0:
         return []
@@ -910,6 +914,11 @@ ABOUT = 0.7
 _BIOGRAPHY = (term_key("biography"),)
 
 
+def _profile_term(index: Index) -> str:
+    """The term a wish for someone's profile comes to ('biography', 'bio'…): no subject of its own."""
+    return index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])
+
+
 def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     """Whether the query asks about people the entry only mentions: 'Steve Witkoff biography' is not
     answered by Moskalik's profile, whose answer names Witkoff. Words beyond the names that the entry
@@ -917,7 +926,7 @@ def _mentions_only(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     if _someone_else(doc, heavy, index):
         return True
     names = [t.term for t in heavy if t.term in index.names and not t.stranger]
-    profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])  # asking for a profile is no subject of its own
+    profile = _profile_term(index)
     if not names or all(index.postings.get(n, {}).get(doc, 0.0) >= ABOUT for n in names):
         return False
     return not any(doc in index.postings.get(t.term, {}) for t in heavy if t.term not in index.names and t.term != profile)
@@ -928,7 +937,7 @@ def _asks_elsewhere(doc: int, heavy: Sequence[QueryTerm], index: Index) -> bool:
     'how did Prigozhin die' is not answered by Alekseyev's part in the mutiny, which names Prigozhin."""
     if not any(t.term in index.names and not t.stranger and doc in index.postings.get(t.term, {}) for t in heavy):
         return False
-    profile = index.synonyms.phrases.get(_BIOGRAPHY, _BIOGRAPHY[0])
+    profile = _profile_term(index)
     asked = [t.term for t in heavy if t.term not in index.names and t.term != profile and not t.stranger]
     return bool(asked) and not any(doc in index.postings.get(term, {}) for term in asked)
 
@@ -1064,9 +1073,10 @@ def rank_questions(query: str, catalogue: Catalogue, limit: int | None = None) -
 def answer_question(query: str, catalogue: Catalogue) -> tuple[list[Scored], Scored | None]:
     """The questions the query matches, best first, and the one to answer with (None: abstain)."""
     index = question_index(catalogue)
-    evidence = rank(query, index)
+    qterms = query_terms(query, index)
+    evidence = rank_terms(qterms, index)
     ranked = [Scored(index.documents[e.doc].id, round(e.score, 1)) for e in evidence]
-    return ranked, confident_question(ranked, answer_features(evidence, query_terms(query, index), index))
+    return ranked, confident_question(ranked, answer_features(evidence, qterms, index))
 
 
 def answer_features(ranked: Sequence[Evidence], qterms: Sequence[QueryTerm], index: Index) -> dict[str, float]:
@@ -1193,15 +1203,17 @@ class Hit:
     score: float
 
 
-def search(query: str, catalogue: Catalogue, kind: str | None = None, limit: int = 10) -> list[Hit]:
-    """Entries of every kind (or one) ranked by how well they match, best first; weak matches left out."""
+def search(query: str, catalogue: Catalogue, kind: str | None = None, limit: int = 10) -> tuple[list[Hit], frozenset[str]]:
+    """Entries of every kind (or one) ranked by how well they match, best first, weak matches left out; and
+    the terms the query stands for in the search index, for highlighting."""
     index = search_index(catalogue)
+    qterms = query_terms(query, index)
     hits = []
-    for e in rank(query, index):
+    for e in rank_terms(qterms, index):
         doc = index.documents[e.doc]
         if e.score >= SEARCH_THRESHOLD and (kind is None or doc.type == kind):
             hits.append(Hit(doc.type, doc.id, doc.title, round(e.score, 1)))
-    return hits[: max(limit, 0)]
+    return hits[: max(limit, 0)], frozenset(t.term for t in qterms)
 
 
 # ---- snippets ------------------------------------------------------------------------------------
@@ -1218,11 +1230,6 @@ class Snippet:
     text: str
     spans: tuple[tuple[int, int], ...]
     matched: int = 0  # how many different query terms the whole text matched
-
-
-def matching_terms(query: str, catalogue: Catalogue) -> frozenset[str]:
-    """The terms a query stands for in the search index, for highlighting."""
-    return frozenset(t.term for t in query_terms(query, search_index(catalogue)))
 
 
 def snippet(text: str, wanted: frozenset[str], synonyms: _Synonyms | None = None, width: int = 100) -> Snippet:
