@@ -682,20 +682,28 @@ def _plain_paragraph(text: str) -> list[object] | None:
 
 
 def markdown_tokens(body: str) -> list[object] | None:
-    """A Markdown field as the tokens rich.markdown's renderer visits; None when markdown-it is not there.
+    """A Markdown field as the tokens rich.markdown's renderer visits, as the index stores and serves them;
+    None when markdown-it is not there.
 
     As Rich does, the text is made inert first and parsed, and the tree flattened (an image or a
     fence kept whole). A text token is its content; any other is `[type, tag, nesting]`, then its
     content when it has content or attributes, then its attributes when it has some.
     """
-    from faq_cli.render.text import inert
+    stored = _stored_markdown(body)
+    return None if stored is None else _row_tokens(body, stored[1])
 
-    text = inert(body)
-    plain = _plain_paragraph(text)
-    if plain is not None:
-        return plain
-    tokens = parsed_markdown_tokens(text)
-    return json.loads(tokens) if tokens is not None else None
+
+def _row_tokens(body: str, tokens: str | None) -> list[object] | None:
+    """The tokens a Markdown row holds for `body` (its `tokens` column: NULL for one line of plain prose)."""
+    if tokens is None:
+        from faq_cli.render.text import inert
+
+        return _plain_paragraph(inert(body))
+    try:
+        found = json.loads(tokens)
+    except ValueError:
+        return None
+    return found if isinstance(found, list) else None
 
 
 def _stored_markdown(body: str) -> tuple[bytes, str | None] | None:
@@ -778,7 +786,7 @@ def _plain(value: object) -> object:
 
 
 def _encode(value: object) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+    return _json(_plain(value))
 
 
 def _revive(data: dict[str, Any]) -> object:
@@ -1217,15 +1225,7 @@ class Store:
         )
         if not rows or rows[0][0] != _digest_of(text):
             return None
-        if rows[0][1] is None:
-            from faq_cli.render.text import inert
-
-            return _plain_paragraph(inert(text))
-        try:
-            tokens = json.loads(rows[0][1])
-        except ValueError:
-            return None
-        return tokens if isinstance(tokens, list) else None
+        return _row_tokens(text, rows[0][1])
 
     def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
         """What search.py derives from the whole catalogue: read from the index, else built now and stored there."""
