@@ -256,6 +256,15 @@ class _Link(_TextElement):
         self.href = href
 
 
+def _closed(console: Console, context: _Context, element: _Element, new_line: bool) -> RenderResult:
+    """An element as it closes, as rich.markdown handles it: given to its parent if that keeps it, else rendered."""
+    if not context.stack or context.stack[-1].on_child_close(context, element):
+        if new_line:
+            yield Segment.line()
+        yield from console.render(element, context.options)
+    element.on_leave(context)
+
+
 def _element(token: Token) -> _Element:
     if token.type == "paragraph_open":
         return _Paragraph()
@@ -313,11 +322,7 @@ class ParsedMarkdown:
                     context.leave_style()
             elif token.nesting == -1:
                 element = context.stack.pop()
-                if not context.stack or context.stack[-1].on_child_close(context, element):
-                    if new_line:
-                        yield Segment.line()
-                    yield from console.render(element, context.options)
-                element.on_leave(context)
+                yield from _closed(console, context, element, new_line)
                 new_line = element.new_line
             else:
                 element = _element(token)
@@ -326,9 +331,5 @@ class ParsedMarkdown:
                 if token.nesting == 0:
                     context.stack.pop()
                     element.on_text(context, token.content)
-                    if not context.stack or context.stack[-1].on_child_close(context, element):
-                        if new_line:
-                            yield Segment.line()
-                        yield from console.render(element, context.options)
-                    element.on_leave(context)
+                    yield from _closed(console, context, element, new_line)
                     new_line = element.new_line
