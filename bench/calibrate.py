@@ -68,7 +68,7 @@ class Row:
 
 
 def collect(data: list[str] | None = None) -> list[Row]:
-    from faq_cli import query, search
+    from faq_cli import names, query, search
     from faq_cli.catalogue import active_paths, load_catalogue
 
     catalogue = load_catalogue(active_paths(data, environ={}))
@@ -77,7 +77,7 @@ def collect(data: list[str] | None = None) -> list[Row]:
     for name in SETS:
         on_topic, off_topic = load_set(HERE / f"{name}.yaml")
         for text, expect in [*on_topic, *((q, None) for q in off_topic)]:
-            text = search.printable(text)
+            text = names.printable(text)
             qterms = search.query_terms(text, index)
             ranked = search.rank_terms(qterms, index)
             features = derive(search.answer_features(ranked, qterms, index))

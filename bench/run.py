@@ -108,7 +108,7 @@ class Queries:
     person_count: int
 
 
-BUNDLED_QUERIES = Queries("who is alekseyev", "2025", 0, "2025", 0, "alekseyev", 0)
+BUNDLED_QUERIES = Queries("who is alekseyev", "2025", 0, "2025", 0, "Vladimir Alekseyev", 0)  # a name, as at every size
 
 
 def _counts(folder: Path, section: str, pattern: str) -> Counter[str]:

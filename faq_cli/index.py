@@ -53,11 +53,10 @@ APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
 # its stat is not trusted on the next call (git's "racily clean" problem).
 RACY_NS = 2_000_000_000
-# Sections up to this size are ranked whole; above it, people come from a fuzzy pre-selection
-# over their stored name keys and incidents from full-text search, and only those are ranked.
+# Incidents up to this many are ranked whole; above it, those full-text search finds and those of the
+# people whose names come closest (names.py shortlists people likewise), and only those are ranked.
 RANK_WHOLE = 400
 CANDIDATES = 200
-NAME_CANDIDATES = 25  # per probe and scorer
 STALE_TEMP_SECONDS = 3600
 
 T = TypeVar("T")
@@ -633,7 +632,7 @@ def _links(entry: m.Entry) -> list[tuple[str, str]]:
 
 def _text(section: str, entry: m.Entry) -> str | None:
     """What full-text search finds an entry by, as search.py keys the names and words it matches."""
-    from faq_cli.search import name_key
+    from faq_cli.names import name_key
 
     if isinstance(entry, m.Incident):
         parts: Sequence[str] = (entry.title, entry.place, entry.kind, entry.id.replace("-", " "))
@@ -832,7 +831,7 @@ def _pack(value: object) -> object:
 # stored a row per term and read a term at a time, the rest of the index as one document.
 
 _BY_TERM = {"postings", "idf", "spread"}
-_PACKED = "packed:"  # the mark of a derived document in its class's own plain form (see NameTable.pack)
+_PACKED = "packed:"  # the mark of a derived document in its class's own plain form (see names.NameTable.pack)
 _TERMS = "by-term:"  # the mark of a derived document whose per-term maps are in derived_terms
 
 
@@ -898,7 +897,6 @@ def _structure_types() -> dict[str, type]:
 
     found = dict(_MODEL_TYPES)
     found.update((n, v) for n, v in vars(search).items() if isinstance(v, type) and dataclasses.is_dataclass(v))
-    found["NameTable"] = NameTable
     return found
 
 
@@ -1151,55 +1149,23 @@ class Store:
         return found
 
     def candidates(self, section: str, text: str) -> Mapping[str, m.Entry] | None:
-        """The entries of `section` most likely to match `text`, or None to rank the whole (small) section."""
-        if section not in ("people", "incidents") or self.memory is not None or self.count(section) <= RANK_WHOLE:
+        """The incidents most likely to match `text`, or None to rank the whole (small) section.
+        (People are shortlisted by names.rank_people from the stored name table.)"""
+        if section != "incidents" or self.memory is not None or self.count(section) <= RANK_WHOLE:
             return None
-        if section == "people":
-            return self._by_ids("people", self._named(text, NAME_CANDIDATES))
         chosen = self._match("incident_text", text, CANDIDATES)
         if chosen is not None:  # an incident is also found by the names of its people
-            for person_id in self._named(text, 2):
-                for incident in self.dated("incidents", (), None, None, person_id):
+            from faq_cli import names
+
+            table = self.prebuilt("people-names", names.name_table)
+            for number in names.shortlist(table, text, 2):
+                for incident in self.dated("incidents", (), None, None, table.ids[number]):
                     chosen.setdefault(incident.id, incident)
-        return chosen
-
-    def _named(self, text: str, limit: int) -> list[str]:
-        """Ids of the people whose names come closest to `text`, by the measures search.score_person combines.
-
-        The best `limit` by each measure (whole name, words in any order, a subset of the words,
-        one word of a name): whoever scores best overall is best by one of these, so the exact
-        ranking over this shortlist is the ranking over everyone (ties at the cut aside).
-        """
-        from rapidfuzz import fuzz, process
-
-        from faq_cli import search
-        from faq_cli.search import name_key
-
-        names = self.prebuilt("people-names", _people_names)
-        query = name_key(text)
-        # search.score_person drops ranks ('general kirillov' → 'kirillov') before it compares.
-        probes = {query, getattr(search, "_without_ranks", str)(query)} - {""}
-        ids: dict[str, None] = {}
-        for probe in sorted(probes):
-            measures = [(names.keys, names.key_owners, s) for s in (fuzz.ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio)]
-            if " " not in probe:  # one word: it may be one word of a longer name
-                measures.append((names.words, names.word_owners, fuzz.ratio))
-            for choices, owners, scorer in measures:
-                for _, _, n in process.extract(probe, choices, scorer=scorer, limit=limit):
-                    ids[owners[n]] = None
-        return list(ids)
-
-    def _by_ids(self, section: str, ids: list[str]) -> dict[str, Any]:
-        chosen: dict[str, Any] = {}
-        for entry_id in ids:
-            entry = self.entry(section, entry_id)
-            if entry is not None:
-                chosen[entry_id] = entry
         return chosen
 
     def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
         """Full-text search: whole words in incidents, trigrams (typo-tolerant) in names."""
-        from faq_cli.search import name_key
+        from faq_cli.names import name_key
 
         words = self._expand(name_key(text)).split()
         trigrams = {w[i : i + 3] for w in words for i in range(max(len(w) - 2, 0))}
@@ -1249,7 +1215,7 @@ class Store:
         """A stored derived structure; one stored by term gets maps that read a term's row on first use."""
         if data.startswith(_PACKED):
             kind, _, packed = data[len(_PACKED) :].partition(":")
-            return _PACKABLE[kind].unpack(json.loads(packed))
+            return _packable()[kind].unpack(json.loads(packed))
         if not data.startswith(_TERMS):
             return _unpack(data)
         value = _unpack(data[len(_TERMS) :])
@@ -1267,7 +1233,7 @@ class Store:
                 postings, idf, spread = value.postings, value.idf, value.spread  # type: ignore[attr-defined]
                 terms = [(name, t, _json([idf[t], spread[t], list(p), list(p.values())])) for t, p in postings.items()]
                 value = dataclasses.replace(value, postings={}, idf={}, spread={})  # type: ignore[type-var]
-            if type(value).__name__ in _PACKABLE:
+            if type(value).__name__ in _packable():
                 data = f"{_PACKED}{type(value).__name__}:{_json(value.pack())}"  # type: ignore[attr-defined]
             else:
                 data = (_TERMS if terms else "") + _json(_pack(value))
@@ -1289,7 +1255,7 @@ class Store:
 
     def _expand(self, text: str) -> str:
         """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""
-        from faq_cli.search import name_key
+        from faq_cli.names import name_key
 
         padded = f" {text} "
         extra = []
@@ -1306,44 +1272,11 @@ class Store:
         return self._maxspan
 
 
-@dataclass(slots=True)
-class NameTable:
-    """Every person's names as search.py keys them, and each word of them, with whose they are."""
+def _packable() -> dict[str, Any]:
+    """The derived structures stored in a plain form of their own (a `pack` and an `unpack`), by class name."""
+    from faq_cli.names import NameTable
 
-    keys: list[str] = field(default_factory=list)
-    key_owners: list[str] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
-    word_owners: list[str] = field(default_factory=list)
-
-    def pack(self) -> list[Any]:
-        """Plain lists, each owner a number into one list of ids: at 200,000 incidents a third of the generic
-        encoding (4.3 MB), and read without reviving objects one by one."""
-        ids = list(dict.fromkeys([*self.key_owners, *self.word_owners]))
-        number = {person_id: n for n, person_id in enumerate(ids)}
-        return [ids, self.keys, [number[o] for o in self.key_owners], self.words, [number[o] for o in self.word_owners]]
-
-    @classmethod
-    def unpack(cls, data: list[Any]) -> NameTable:
-        ids, keys, key_owners, words, word_owners = data
-        return cls(keys, [ids[n] for n in key_owners], words, [ids[n] for n in word_owners])
-
-
-_PACKABLE = {"NameTable": NameTable}
-
-
-def _people_names(catalogue: m.Catalogue) -> NameTable:
-    from faq_cli.search import name_key
-
-    table = NameTable()
-    for person in catalogue.people.values():
-        for name in person.names:
-            key = name_key(name)
-            table.keys.append(key)
-            table.key_owners.append(person.id)
-            for word in key.split():
-                table.words.append(word)
-                table.word_owners.append(person.id)
-    return table
+    return {"NameTable": NameTable}
 
 
 class Section(Mapping[str, Any]):

@@ -22,10 +22,12 @@ from faq_cli.model import (
 )
 
 if TYPE_CHECKING:
-    from faq_cli import search
-else:  # the matcher (anyascii, rapidfuzz, its tables) loads on first use: `incidents --year` never needs it
+    from faq_cli import names, search
+else:  # the matchers (rapidfuzz, their tables) load on first use: `incidents --year` needs neither,
+    # `profile` only names, which is small
     from faq_cli._lazy import lazy_module
 
+    names = lazy_module("faq_cli.names")
     search = lazy_module("faq_cli.search")
 
 SECTION_TYPE = {"people": "person", "incidents": "incident", "events": "event", "questions": "question", "sources": "source"}
@@ -203,21 +205,21 @@ def _stated(entry: Person | Incident | Event | Question, dispute: Dispute) -> tu
 
 def numbered_questions(catalogue: Catalogue, tag: str | None = None) -> list[tuple[int, Question]]:
     """Every question with its stable number (file order); `tag` filters without renumbering."""
-    wanted = search.normalise(tag) if tag else None
+    wanted = names.normalise(tag) if tag else None
     return [
         (n, q)
         for n, q in enumerate(catalogue.questions.values(), start=1)
-        if wanted is None or wanted in (search.normalise(t) for t in q.tags)
+        if wanted is None or wanted in (names.normalise(t) for t in q.tags)
     ]
 
 
 def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
     """The best-matching question, or none when no question fits well enough."""
-    query = search.printable(query)
+    query = names.printable(query)
     direct = _question_by_id_or_number(catalogue, query)
     ranked, best = search.answer_question(query, catalogue)
     if direct is not None:
-        ranked = [search.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
+        ranked = [names.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
         best = ranked[0]
     rest = [s for s in ranked if s.score > 0 and (best is None or s.id != best.id)][: max(top, 0)]
     alternatives = [Candidate(s.id, catalogue.questions[s.id].question, round(s.score, 1)) for s in rest]
@@ -271,7 +273,7 @@ class SearchResult(NamedTuple):
 
 def search_entries(catalogue: Catalogue, text: str, kind: str | None = None, limit: int = 10) -> SearchResult:
     """Questions, incidents, events and people ranked by how well they match `text` (or one kind of them)."""
-    text = search.printable(text)
+    text = names.printable(text)
     found, wanted = search.search(text, catalogue, kind, limit)
     hits = []
     for hit in found:
@@ -287,18 +289,18 @@ def find_person(catalogue: Catalogue, name: str) -> Person | NoMatch:
     """The one person `name` refers to, or the closest candidates when that is unclear."""
     if name.strip() in catalogue.people:
         return catalogue.people[name.strip()]
-    ranked = search.rank_people(name, _narrowed(catalogue, "people", name))
-    return _one_or_candidates(name, "person", ranked, catalogue.people, search.PERSON_THRESHOLD, search.PERSON_MARGIN)
+    ranked = names.rank_people(name, names.people_names(catalogue))
+    return _one_or_candidates(name, "person", ranked, catalogue.people, names.PERSON_THRESHOLD, names.PERSON_MARGIN)
 
 
 _Found = TypeVar("_Found", Person, Incident)
 
 
 def _one_or_candidates(
-    text: str, what: str, ranked: list[search.Scored], entries: Mapping[str, _Found], threshold: float, margin: float
+    text: str, what: str, ranked: list[names.Scored], entries: Mapping[str, _Found], threshold: float, margin: float
 ) -> _Found | NoMatch:
     """The confident best match, or every plausible one when several are (ambiguous), or the three closest."""
-    best = search.confident(ranked, threshold, margin)
+    best = names.confident(ranked, threshold, margin)
     if best is not None:
         return entries[best.id]
     ambiguous = len(ranked) > 1 and ranked[1].score >= threshold
@@ -374,14 +376,14 @@ def incidents(
     reverse: bool = False,
 ) -> list[Incident]:
     """Incidents that pass every filter, oldest first (newest first with `reverse`)."""
-    kind_key = search.normalise(kind) if kind else None
-    place_key = search.normalise(place) if place else None
+    kind_key = names.normalise(kind) if kind else None
+    place_key = names.normalise(place) if place else None
     chosen = [
         i
         for i in _incidents_in(catalogue, dates, person.id if person else None)
         if dates.admits(i.date)
-        and (kind_key is None or _contains(search.normalise(i.kind), kind_key))
-        and (place_key is None or _contains(search.normalise(i.place), place_key))
+        and (kind_key is None or _contains(names.normalise(i.kind), kind_key))
+        and (place_key is None or _contains(names.normalise(i.place), place_key))
         and (person is None or any(p.person == person.id for p in i.people))
     ]
     chosen.sort(key=lambda i: (i.date, i.id), reverse=reverse)
@@ -397,8 +399,8 @@ def find_incident(catalogue: Catalogue, text: str) -> Incident | NoMatch:
     """An incident by id, or by the words of its title, place or people."""
     if text.strip() in catalogue.incidents:
         return catalogue.incidents[text.strip()]
-    ranked = search.rank_incidents(text, _narrowed(catalogue, "incidents", text))
-    return _one_or_candidates(text, "incident", ranked, catalogue.incidents, search.INCIDENT_THRESHOLD, search.INCIDENT_MARGIN)
+    ranked = names.rank_incidents(text, _narrowed(catalogue, "incidents", text))
+    return _one_or_candidates(text, "incident", ranked, catalogue.incidents, names.INCIDENT_THRESHOLD, names.INCIDENT_MARGIN)
 
 
 def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:

@@ -1,16 +1,16 @@
-"""Text normalisation, matching and ranking, and the rule for abstaining.
+"""Question answering and full-text search: matching, ranking, and the rule for abstaining.
 
 Everything here is pure: strings and catalogue entries in, scored ids out.
+Finding a person or an incident by name is names.py's, which this builds on.
 
 A text becomes *terms* in five steps: `normalise` (case, accents, script,
-punctuation), a light English stem, `fold_word` (one key for the usual
-transliteration variants: Alekseyev, Alexeyev, Alekseev and Алексеев all give
-`aleksev`), synonym groups (every member phrase becomes one concept term),
-and stop words dropped. Questions are ranked by how much of the query's
-weight (IDF, with question words light) their fields explain, the fields
-weighted by how much they say about the entry (the question and its other
-phrasings most, the answer text least), blended with how closely the query
-matches one phrasing as a whole. Query words the catalogue has never seen
+punctuation; names.py), a light English stem, `fold_word` (one key for the
+usual transliteration variants; names.py), synonym groups (every member
+phrase becomes one concept term), and stop words dropped. Questions are
+ranked by how much of the query's weight (IDF, with question words light)
+their fields explain, the fields weighted by how much they say about the
+entry (the question and its other phrasings most, the answer text least),
+blended with how closely the query matches one phrasing as a whole. Query words the catalogue has never seen
 are corrected to the nearest known word within an edit or two.
 """
 
@@ -27,63 +27,14 @@ from functools import lru_cache
 from operator import itemgetter
 
 from faq_cli.model import Catalogue, Event, Incident, Person, Question
+from faq_cli.names import MAX_QUERY_CHARS, SIGNS, SURROGATE, Scored, fold_word, normalise, to_ascii
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-# The soft and hard signs only mark how a consonant sounds: 'Фаниль' is 'Fanil', 'Прокофьев' 'Prokofev'.
-# Ukrainian 'є' is Russian 'е' in a name: 'Алексєєв' is 'Алексеев'.
-_SIGNS: dict[int, str | None] = {**dict.fromkeys(map(ord, "ьъЬЪ")), ord("є"): "е", ord("Є"): "Е"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
-MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 24
 # How far an unknown word's weight moves from an unseen word's (an entry in four has it) to the rarest word's.
 UNKNOWN_SHARE = 0.25
 
 
-@lru_cache(maxsize=8192)
-def normalise(text: str) -> str:
-    """Fold case, accents, script and punctuation: 'Алексеев' and 'Alekséev!' both give 'alekseev'."""
-    text = unicodedata.normalize("NFKC", _SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4])).translate(_SIGNS)
-    return _NON_WORD.sub(" ", _ascii(text).casefold()).strip()
-
-
-def _ascii(text: str) -> str:
-    """Text in Latin letters: anyascii's transliteration, imported only for text that needs it (it costs
-    about 5 ms to load, and most queries are typed in ASCII)."""
-    if text.isascii():
-        return text
-    from anyascii import anyascii
-
-    return anyascii(text)
-
-
-# ---- spelling keys -----------------------------------------------------------------------------
-
-# Order matters: digraphs before the letters they contain.
-_SPELLING = (
-    (re.compile(r"shch|sch"), "sh"),
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"ck|q"), "k"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"dh"), "d"),  # Abu Dhabi / Abu Dabi
-    (re.compile(r"w"), "v"),
-    (re.compile(r"ff$"), "v"),  # Smirnoff / Smirnov
-    (re.compile(r"j(?=[io])"), "zh"),  # French-style Prigojine, Joukov
-    (re.compile(r"j"), "y"),  # German-style Aleksejev, Jelzin, Sergej, Dmitrij: then read as y is below
-    (re.compile(r"y[eo]"), "e"),  # Alekseyev / Alekseev, Pyotr / Petr
-    (re.compile(r"y"), "i"),  # Dmitriy / Dmitry / Dmitrii, Yaroslav / Iaroslav
-    (re.compile(r"(.)\1+"), r"\1"),  # Kirillov / Kirilov, ii / i
-)
-
-
-@lru_cache(maxsize=65536)
-def fold_word(word: str) -> str:
-    """One key for the usual spellings of a normalised word: alekseyev, alexeyev, alekseev → aleksev."""
-    if word.isdigit():
-        return word
-    for pattern, replacement in _SPELLING:
-        word = pattern.sub(replacement, word)
-    return word
+# ---- spelling keys (see names.py) -------------------------------------------------------------
 
 
 def _stem(word: str) -> str:
@@ -102,11 +53,6 @@ def _stem(word: str) -> str:
 def term_key(word: str) -> str:
     """The key a normalised word is indexed under: stemmed, then spelling-folded."""
     return fold_word(_stem(word))
-
-
-def name_key(text: str) -> str:
-    """A name's words as spelling keys (no stemming): 'Vladimir Alexeyev' → 'vladimir aleksev'."""
-    return " ".join(fold_word(w) for w in normalise(text).split())
 
 
 # ---- words that carry little, synonyms ---------------------------------------------------------
@@ -317,7 +263,7 @@ _RUSSIAN = {
 
 def _as_read(word: str) -> str:
     """A table word as a query word is looked up: soft and hard signs dropped, ё as е, є as е."""
-    return word.translate(_SIGNS).replace("ё", "е")
+    return word.translate(SIGNS).replace("ё", "е")
 
 
 # Russian case endings as a name's spelling key has them (Алексеева, Алексееву, Алексеевым, Кириллове).
@@ -454,7 +400,7 @@ def _russian_word(match: re.Match[str]) -> str:
 
 def _english(text: str) -> str:
     """Russian question and news words replaced by their English meaning; names and the rest left alone."""
-    return _CYRILLIC_WORD.sub(_russian_word, text.translate(_SIGNS)) if _CYRILLIC_WORD.search(text) else text
+    return _CYRILLIC_WORD.sub(_russian_word, text.translate(SIGNS)) if _CYRILLIC_WORD.search(text) else text
 
 
 def _plain_words(text: str) -> list[str]:
@@ -494,12 +440,6 @@ def terms(text: str, synonyms: _Synonyms) -> list[str]:
 
 
 # ---- the index ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    id: str
-    score: float
 
 
 @dataclass(slots=True)
@@ -683,8 +623,8 @@ def _named(text: str, count: int) -> tuple[bool, ...]:
     if text.isascii():  # as normalise reads it, without the folding that plain ASCII does not need
         words = _CASED_NON_WORD.sub(" ", text[: MAX_QUERY_CHARS * 4]).split()
     else:
-        english = _SURROGATE.sub(" ", _english(text)[: MAX_QUERY_CHARS * 4])
-        words = _CASED_NON_WORD.sub(" ", _ascii(unicodedata.normalize("NFKC", english).translate(_SIGNS))).split()
+        english = SURROGATE.sub(" ", _english(text)[: MAX_QUERY_CHARS * 4])
+        words = _CASED_NON_WORD.sub(" ", to_ascii(unicodedata.normalize("NFKC", english).translate(SIGNS))).split()
     if len(words) != count:
         return (False,) * count
     if count >= 3 and all(w[0].isupper() or w.isdigit() for w in words):  # Title Case Throughout says nothing
@@ -1287,86 +1227,3 @@ def best_snippet(catalogue: Catalogue, hit: Hit, wanted: frozenset[str]) -> Snip
         if best is None or found.matched > best.matched:
             best = found
     return best or Snippet(" ".join(_UNSAFE.sub(" ", hit.title).split()), ())
-
-
-# ---- people and incidents ------------------------------------------------------------------------
-
-PERSON_THRESHOLD = 80.0
-PERSON_MARGIN = 4.0
-# A query that is one word of a longer name (a surname, a first name) scores just under a full name,
-# so 'kirillov' prefers Igor Kirillov (alias 'Kirillov') to "Kirillov's assistant".
-_PART_OF_NAME = 4.0
-
-
-def _person_names(person: Person) -> list[str]:
-    names = [name_key(n) for n in person.names]
-    return [n for n in names if n]
-
-
-# генерал transliterates to 'general', already here.
-_RANKS = frozenset(name_key(w) for w in _words("general lieutenant lt gen colonel col major maj mr mrs ms dr president envoy"))
-
-
-def _without_ranks(key: str) -> str:
-    """'general kirillov' → 'kirillov' (a name made only of such words is kept whole)."""
-    words = [w for w in key.split() if w not in _RANKS]
-    return " ".join(words) if words else key
-
-
-def score_person(query: str, person: Person) -> float:
-    """How well `query` names the person: whole names in any spelling, or one word of a name."""
-    from rapidfuzz import fuzz
-
-    q = _without_ranks(name_key(query[:MAX_QUERY_CHARS]))
-    if not q:
-        return 0.0
-    qwords = q.split()
-    best = 0.0
-    for name in _person_names(person):
-        if q == name:
-            return 100.0
-        best = max(best, fuzz.ratio(q, name), fuzz.token_sort_ratio(q, name))
-        words = name.split()
-        if len(qwords) == 1 and len(words) > 1:
-            best = max(best, max(fuzz.ratio(q, w) for w in words) - _PART_OF_NAME)
-        elif len(qwords) > 1 and set(qwords) < set(words):
-            best = max(best, 100.0 - _PART_OF_NAME)
-    return float(best)
-
-
-def rank_people(query: str, catalogue: Catalogue) -> list[Scored]:
-    """People by how well the query names them, best first, ties by id."""
-    scored = [Scored(p.id, score_person(query, p)) for p in catalogue.people.values()]
-    return sorted(scored, key=lambda s: (-s.score, s.id))
-
-
-def confident(ranked: list[Scored], threshold: float, margin: float) -> Scored | None:
-    """The top hit, when it is good enough and clearly ahead of the runner-up."""
-    if not ranked or ranked[0].score < threshold:
-        return None
-    if len(ranked) > 1 and ranked[1].score >= threshold and ranked[0].score - ranked[1].score < margin:
-        return None
-    return ranked[0]
-
-
-INCIDENT_THRESHOLD = 60.0
-INCIDENT_MARGIN = 3.0
-
-
-def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
-    """Incidents by how well the query names them: title, place, kind, people's names."""
-    from rapidfuzz import fuzz
-
-    q = name_key(query[:MAX_QUERY_CHARS])
-    scored: list[Scored] = []
-    for incident in catalogue.incidents.values():
-        names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
-        fields = [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]
-        score = max((fuzz.token_set_ratio(q, name_key(f)) for f in fields), default=0.0) if q else 0.0
-        scored.append(Scored(incident.id, float(score)))
-    return sorted(scored, key=lambda s: (-s.score, s.id))
-
-
-def printable(text: str) -> str:
-    """The text with lone surrogates (undecodable bytes from argv) replaced, so it can be echoed as UTF-8."""
-    return _SURROGATE.sub("\ufffd", text)

@@ -321,13 +321,18 @@ def test_the_stored_name_table_reads_back_whole(tmp_path: Path, monkeypatch: pyt
     """The people's names `profile` and `--person` match against are stored in a plain form of their own."""
     import json
 
-    from faq_cli import query
+    from faq_cli import names, query
     from faq_cli.catalogue import load_catalogue
 
-    table = index._people_names(load_catalogue([str(DATA)]))
-    assert index.NameTable.unpack(json.loads(json.dumps(table.pack()))) == table
+    table = names.name_table(load_catalogue([str(DATA)]))
+    assert names.NameTable.unpack(json.loads(json.dumps(table.pack()))) == table
+    assert "alekseyev" in table.ids and any(k.startswith("vladimir aleks") for k in table.names_of(table.ids.index("alekseyev")))
+    damaged: Any
+    for damaged in ([], [""] * 3, [*table.pack()[:-1], "x\ny"], [1] * 7, {}):
+        with pytest.raises(ValueError):
+            names.NameTable.unpack(damaged)
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(index, "RANK_WHOLE", 0)  # the bundled catalogue is small: shortlist it anyway
+    monkeypatch.setattr(names, "RANK_WHOLE", 0)  # the bundled catalogue is small: shortlist it anyway
     plain = load_catalogue([str(DATA)])
     for name in ("alekseev", "Кириллов", "kirilov", "nobody at all"):
         first = query.find_person(index.load([str(DATA)]), name)  # stores the names

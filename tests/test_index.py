@@ -279,9 +279,10 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
     faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, synthetic: tuple[Path, Any]
 ) -> None:
-    """Above RANK_WHOLE entries, people and incidents are ranked from full-text candidates only: same answers."""
+    """Above RANK_WHOLE entries, people and incidents are ranked from shortlists only: same answers."""
     folder, generated = synthetic
     monkeypatch.setattr("faq_cli.index.RANK_WHOLE", 50)
+    monkeypatch.setattr("faq_cli.names.RANK_WHOLE", 50)
     latin, cyrillic, alias = generated.names[17]
     surname = latin.split()[1]
     commands = [
@@ -308,6 +309,68 @@ def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
     for args, a, b in zip(commands, indexed, plain, strict=True):
         assert (a.status, a.out) == (b.status, b.out), args
     assert any(json.loads(a.out) for a in indexed if a.status == 0)
+
+
+def test_the_people_shortlist_loses_no_one_that_ranking_everyone_would_show(
+    monkeypatch: pytest.MonkeyPatch, synthetic: tuple[Path, Any]
+) -> None:
+    """`profile NAME` in a large catalogue scores only a shortlist of the people: what it shows (the person,
+    every close match, or the three closest) must score exactly as ranking all 300 people does; only
+    which of several equal scores makes the cut may differ."""
+    from faq_cli import names, query
+    from faq_cli.catalogue import load_catalogue
+
+    folder, generated = synthetic
+    plain = load_catalogue([str(folder)])
+    queries = ["nobody at all", "general", "ivanov petrov sidorov", "x"]
+    for latin, cyrillic, alias in generated.names[::7]:
+        first, surname = latin.split()[0], latin.split()[-1]
+        queries += [latin, cyrillic, alias, surname, f"{surname} {first}", f"general {surname}", first[:3] + " " + surname]
+        typos = [surname[:-2] + surname[-1:], surname[:2] + "q" + surname[2:], latin.lower().replace("a", "o")]
+        queries += [*typos, f"{first} Zzyzx"]
+
+    def shown(result: Any) -> tuple[str, list[float], set[str]]:
+        if not isinstance(result, query.NoMatch):
+            return (result.id, [], set())
+        kind = "ambiguous" if result.ambiguous else "closest"
+        return (kind, [c.score for c in result.candidates], {c.id for c in result.candidates})
+
+    whole = {q: shown(query.find_person(plain, q)) for q in queries}
+    monkeypatch.setattr(names, "RANK_WHOLE", 10)
+    shortlisted = {q: shown(query.find_person(plain, q)) for q in queries}
+    tied_at_cut = 0
+    for q in queries:
+        (kind, scores, ids), (kind2, scores2, ids2) = whole[q], shortlisted[q]
+        assert kind2 == kind, q
+        if kind == "ambiguous":  # all above the threshold: the shortlist may hold fewer of many equals
+            assert ids2 <= ids and scores2 == scores[: len(scores2)], q
+            tied_at_cut += len(ids2) < len(ids)
+        else:
+            assert scores2 == scores, q
+            assert ids2 == ids or len(set(scores)) < len(scores), q
+    assert sum(kind not in ("ambiguous", "closest") for kind, _, _ in whole.values()) > 100  # most find their person
+    assert tied_at_cut < len(queries) // 20
+
+
+def test_the_people_shortlist_finds_a_name_by_some_of_its_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'ivan petrov' names Ivan Sergeyevich Petrov (all its words in his name: 96), not Ivan Petrovskikhin
+    (76); so does 'petrov' (one word of his name). Yet as whole names the others are nearer, so only the
+    measures of words within a name put him on the shortlist."""
+    from faq_cli import names, query
+    from faq_cli.catalogue import load_catalogue
+    from faq_cli.record import replace
+
+    bundled = load_catalogue([str(DATA)])
+    model = bundled.people["alekseyev"]
+    spelled = ["Ivan Sergeyevich Petrov", *(f"Ivan Petrov{end}" for end in ("skikhin", "skayaova", "ichevsky", "etsovich"))]
+    people = {f"p{n}": replace(model, id=f"p{n}", name=name, native_name=None, aliases=()) for n, name in enumerate(spelled)}
+    catalogue = replace(bundled, people=people)
+    for name in ("ivan petrov", "petrov"):
+        whole = query.find_person(catalogue, name)
+        with monkeypatch.context() as patched:
+            patched.setattr(names, "RANK_WHOLE", 1)
+            patched.setattr(names, "NAME_CANDIDATES", 2)
+            assert query.find_person(catalogue, name) == whole == people["p0"], name
 
 
 def test_the_question_ranking_index_is_stored_and_refreshed_with_the_catalogue(

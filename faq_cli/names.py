@@ -1,0 +1,301 @@
+"""Names: the keys that make spellings meet, and finding a person or an incident by what a user calls it.
+
+Pure, like search.py, and kept apart from it so that `profile`, `incident`
+and `--person` load this small module and never the question ranker.
+
+A text becomes a *name key* in two steps: `normalise` (case, accents, script,
+punctuation) and `fold_word` (one key for the usual transliteration variants:
+Alekseyev, Alexeyev, Alekseev and Алексеев all give `aleksev`). People are
+ranked by how closely the query's key comes to one of their names' keys. The
+keys of every name are worked out once, when the catalogue is indexed (a
+`NameTable`), so a lookup normalises the query alone; in a catalogue with
+many people a shortlist by each measure of the score (`shortlist`) comes
+first, and only its people are scored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+
+from faq_cli.model import Catalogue
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# The soft and hard signs only mark how a consonant sounds: 'Фаниль' is 'Fanil', 'Прокофьев' 'Prokofev'.
+# Ukrainian 'є' is Russian 'е' in a name: 'Алексєєв' is 'Алексеев'.
+SIGNS: dict[int, str | None] = {**dict.fromkeys(map(ord, "ьъЬЪ")), ord("є"): "е", ord("Є"): "Е"}
+SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_QUERY_CHARS = 500
+
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """Fold case, accents, script and punctuation: 'Алексеев' and 'Alekséev!' both give 'alekseev'."""
+    text = unicodedata.normalize("NFKC", SURROGATE.sub(" ", text[: MAX_QUERY_CHARS * 4])).translate(SIGNS)
+    return _NON_WORD.sub(" ", to_ascii(text).casefold()).strip()
+
+
+def to_ascii(text: str) -> str:
+    """Text in Latin letters: anyascii's transliteration, imported only for text that needs it (it costs
+    about 5 ms to load, and most queries are typed in ASCII)."""
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    return anyascii(text)
+
+
+def printable(text: str) -> str:
+    """The text with lone surrogates (undecodable bytes from argv) replaced, so it can be echoed as UTF-8."""
+    return SURROGATE.sub("\ufffd", text)
+
+
+# ---- spelling keys -----------------------------------------------------------------------------
+
+# Order matters: digraphs before the letters they contain.
+_SPELLING = (
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"dh"), "d"),  # Abu Dhabi / Abu Dabi
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ff$"), "v"),  # Smirnoff / Smirnov
+    (re.compile(r"j(?=[io])"), "zh"),  # French-style Prigojine, Joukov
+    (re.compile(r"j"), "y"),  # German-style Aleksejev, Jelzin, Sergej, Dmitrij: then read as y is below
+    (re.compile(r"y[eo]"), "e"),  # Alekseyev / Alekseev, Pyotr / Petr
+    (re.compile(r"y"), "i"),  # Dmitriy / Dmitry / Dmitrii, Yaroslav / Iaroslav
+    (re.compile(r"(.)\1+"), r"\1"),  # Kirillov / Kirilov, ii / i
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """One key for the usual spellings of a normalised word: alekseyev, alexeyev, alekseev → aleksev."""
+    if word.isdigit():
+        return word
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def name_key(text: str) -> str:
+    """A name's words as spelling keys (no stemming): 'Vladimir Alexeyev' → 'vladimir aleksev'."""
+    return " ".join(fold_word(w) for w in normalise(text).split())
+
+
+# ---- ranking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    id: str
+    score: float
+
+
+def confident(ranked: list[Scored], threshold: float, margin: float) -> Scored | None:
+    """The top hit, when it is good enough and clearly ahead of the runner-up."""
+    if not ranked or ranked[0].score < threshold:
+        return None
+    if len(ranked) > 1 and ranked[1].score >= threshold and ranked[0].score - ranked[1].score < margin:
+        return None
+    return ranked[0]
+
+
+# ---- people --------------------------------------------------------------------------------------
+
+PERSON_THRESHOLD = 80.0
+PERSON_MARGIN = 4.0
+# A query that is one word of a longer name (a surname, a first name) scores just under a full name,
+# so 'kirillov' prefers Igor Kirillov (alias 'Kirillov') to "Kirillov's assistant".
+_PART_OF_NAME = 4.0
+# Up to this many people are scored whole; above it, a shortlist of this many by each measure first.
+RANK_WHOLE = 400
+NAME_CANDIDATES = 25
+
+# генерал transliterates to 'general', already here.
+_MILITARY_RANKS = ("general", "lieutenant", "lt", "gen", "colonel", "col", "major", "maj")
+_TITLES = ("mr", "mrs", "ms", "dr", "president", "envoy")
+_RANKS = frozenset(name_key(w) for w in _MILITARY_RANKS + _TITLES)
+
+
+def without_ranks(key: str) -> str:
+    """'general kirillov' → 'kirillov' (a name made only of such words is kept whole)."""
+    words = [w for w in key.split() if w not in _RANKS]
+    return " ".join(words) if words else key
+
+
+@dataclass(slots=True)
+class NameTable:
+    """Every person's names as keys (each distinct key once), each word of them, and whose they are.
+
+    Stored in the index as a few long strings, a line per item, which read back in a few
+    milliseconds at 200,000 incidents (a JSON list of 160,000 strings took 25 to 50). The lines that
+    list numbers (a key's people, a word's keys, a person's keys) are split only when a query needs them.
+    """
+
+    ids: list[str] = field(default_factory=list)  # the people, numbered by position
+    person_keys: list[str] = field(default_factory=list)  # per person: the numbers of their keys
+    keys: list[str] = field(default_factory=list)
+    sorted_keys: list[str] = field(default_factory=list)  # each key with its words in sorted order
+    key_owners: list[str] = field(default_factory=list)  # per key: the numbers of the people it names
+    words: list[str] = field(default_factory=list)  # every distinct word of a key
+    word_keys: list[str] = field(default_factory=list)  # per word: the numbers of the keys it is in
+
+    def names_of(self, person: int) -> list[str]:
+        return [self.keys[int(k)] for k in self.person_keys[person].split()]
+
+    def owners(self, keys: Iterable[int]) -> list[int]:
+        """The people the given keys name, in order, each once."""
+        return list(dict.fromkeys(int(n) for k in keys for n in self.key_owners[k].split()))
+
+    def keys_with(self, words: Iterable[int]) -> Iterator[int]:
+        """The keys each of the given words is in, word by word."""
+        for w in words:
+            yield from map(int, self.word_keys[w].split())
+
+    def containing(self, words: Sequence[str]) -> list[int]:
+        """The keys that have every one of `words` among theirs."""
+        postings = []
+        for word in set(words):
+            if word not in self.words:
+                return []
+            postings.append(self.word_keys[self.words.index(word)].split())
+        return sorted(map(int, set(postings[0]).intersection(*postings[1:])))
+
+    def pack(self) -> list[str]:
+        return ["\n".join(getattr(self, name)) for name in self.__slots__]
+
+    @classmethod
+    def unpack(cls, data: list[str]) -> NameTable:
+        """The table `pack` gave; ValueError for anything else."""
+        if not isinstance(data, list) or len(data) != len(cls.__slots__) or not all(isinstance(t, str) for t in data):
+            raise ValueError("not a name table")
+        table = cls(*(text.split("\n") if text else [] for text in data))
+        sizes = ({len(table.ids), len(table.person_keys)}, {len(table.keys), len(table.sorted_keys), len(table.key_owners)})
+        if any(len(s) != 1 for s in sizes) or len(table.words) != len(table.word_keys):
+            raise ValueError("not a name table")
+        return table
+
+
+def name_table(catalogue: Catalogue) -> NameTable:
+    """The keys of every person's names (every person is in it, with or without a name that has a key)."""
+    owners: dict[str, dict[int, None]] = {}
+    for number, person in enumerate(catalogue.people.values()):
+        for name in person.names:
+            key = name_key(name)
+            if key:
+                owners.setdefault(key, {})[number] = None
+    keys = list(owners)
+    numbers = {key: n for n, key in enumerate(keys)}
+    word_keys: dict[str, dict[int, None]] = {}
+    for n, key in enumerate(keys):
+        for word in key.split():
+            word_keys.setdefault(word, {})[n] = None
+    person_keys = [
+        " ".join(dict.fromkeys(str(numbers[k]) for k in (name_key(n) for n in person.names) if k))
+        for person in catalogue.people.values()
+    ]
+    return NameTable(
+        ids=list(catalogue.people),
+        person_keys=person_keys,
+        keys=keys,
+        sorted_keys=[" ".join(sorted(k.split())) for k in keys],
+        key_owners=[" ".join(map(str, o)) for o in owners.values()],
+        words=list(word_keys),
+        word_keys=[" ".join(map(str, k)) for k in word_keys.values()],
+    )
+
+
+def people_names(catalogue: Catalogue) -> NameTable:
+    """The catalogue's name table: as stored in its index, else worked out now (and kept for the catalogue)."""
+    if catalogue.index is not None:
+        return catalogue.index.prebuilt("people-names", name_table)
+    hit = _TABLES.get(id(catalogue))
+    if hit is None or hit[0] is not catalogue:
+        hit = _TABLES[id(catalogue)] = (catalogue, name_table(catalogue))
+        if len(_TABLES) > 8:
+            _TABLES.pop(next(iter(_TABLES)))
+    return hit[1]
+
+
+_TABLES: dict[int, tuple[Catalogue, NameTable]] = {}  # the catalogue is kept alive so its id is not reused
+
+
+def score_person(query: str, names: Sequence[str]) -> float:
+    """How well `query` names someone whose names have these keys: whole names in any spelling, or one word of a name."""
+    from rapidfuzz import fuzz
+
+    q = without_ranks(name_key(query[:MAX_QUERY_CHARS]))
+    if not q:
+        return 0.0
+    qwords = q.split()
+    best = 0.0
+    for name in names:
+        if q == name:
+            return 100.0
+        best = max(best, fuzz.ratio(q, name), fuzz.token_sort_ratio(q, name))
+        words = name.split()
+        if len(qwords) == 1 and len(words) > 1:
+            best = max(best, max(fuzz.ratio(q, w) for w in words) - _PART_OF_NAME)
+        elif len(qwords) > 1 and set(qwords) < set(words):
+            best = max(best, 100.0 - _PART_OF_NAME)
+    return float(best)
+
+
+def shortlist(table: NameTable, text: str, limit: int) -> list[int]:
+    """The people whose names come closest to `text` by each measure `score_person` combines.
+
+    The best `limit` by each (whole name, its words in any order, one word of a name, all the words
+    within one name): whoever scores best overall is best by one of these, so the ranking over this
+    shortlist is the ranking over everyone (ties at the cut aside).
+    """
+    from rapidfuzz import fuzz, process
+
+    query = name_key(text[:MAX_QUERY_CHARS])
+    keys: dict[int, None] = {}
+    for probe in sorted({query, without_ranks(query)} - {""}):
+        words = probe.split()
+        # token_sort_ratio is the ratio of the two texts' words sorted: the table keeps each key's sorted.
+        for choices, key in ((table.keys, probe), (table.sorted_keys, " ".join(sorted(words)))):
+            keys.update((n, None) for _, _, n in process.extract(key, choices, scorer=fuzz.ratio, limit=limit))
+        if len(words) == 1:  # one word: it may be one word of a longer name
+            found = process.extract(probe, table.words, scorer=fuzz.ratio, limit=limit)
+            keys.update((n, None) for n in islice(table.keys_with(n for _, _, n in found), limit))
+        else:  # several: all of them may be words of one longer name
+            keys.update((n, None) for n in table.containing(words)[:limit])
+    return table.owners(keys)
+
+
+def rank_people(query: str, table: NameTable) -> list[Scored]:
+    """People by how well the query names them, best first, ties by id: everyone in a small catalogue,
+    the shortlist in a large one."""
+    count = len(table.ids)
+    people = range(count) if count <= RANK_WHOLE else shortlist(table, query, NAME_CANDIDATES)
+    scored = [Scored(table.ids[n], score_person(query, table.names_of(n))) for n in people]
+    return sorted(scored, key=lambda s: (-s.score, s.id))
+
+
+# ---- incidents -----------------------------------------------------------------------------------
+
+INCIDENT_THRESHOLD = 60.0
+INCIDENT_MARGIN = 3.0
+
+
+def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
+    """Incidents by how well the query names them: title, place, kind, people's names."""
+    from rapidfuzz import fuzz
+
+    q = name_key(query[:MAX_QUERY_CHARS])
+    scored: list[Scored] = []
+    for incident in catalogue.incidents.values():
+        names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
+        fields = [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]
+        score = max((fuzz.token_set_ratio(q, name_key(f)) for f in fields), default=0.0) if q else 0.0
+        scored.append(Scored(incident.id, float(score)))
+    return sorted(scored, key=lambda s: (-s.score, s.id))
