@@ -119,9 +119,9 @@ RANK_WHOLE = 400
 NAME_CANDIDATES = 25
 
 # генерал transliterates to 'general', already here.
-_MILITARY_RANKS = ("general", "lieutenant", "lt", "gen", "colonel", "col", "major", "maj")
-_TITLES = ("mr", "mrs", "ms", "dr", "president", "envoy")
-_RANKS = frozenset(name_key(w) for w in _MILITARY_RANKS + _TITLES)
+MILITARY_RANKS = ("general", "lieutenant", "lt", "gen", "colonel", "col", "major", "maj")
+TITLES = ("mr", "mrs", "ms", "dr", "president", "envoy")
+_RANKS = frozenset(name_key(w) for w in MILITARY_RANKS + TITLES)
 
 
 def without_ranks(key: str) -> str:

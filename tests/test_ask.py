@@ -56,6 +56,14 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("what are the implcations goin forward", "implications-going-forward"),  # 'goin' is 'going'
         ("when were the negotiatons in abu dhabi", "when-were-the-abu-dhabi-talks"),  # the word more entries use
         ("domestic security after the shooting", "internal-security-implications"),  # domestic ~ internal
+        ("Tell me about General Kirillov", "who-was-kirillov"),  # a rank before a name is part of naming him
+        ("what is known about general alekseyev", "who-is-alekseyev"),  # about a name and nothing else: his profile
+        ("розкажи про Сарварова", "who-was-sarvarov"),  # Ukrainian 'про' is 'about'
+        ("чи пов'язаний замах на генерала з переговорами", "timing-of-the-attack"),  # a Ukrainian apostrophe
+        ("что делал Алексеев во время мятежа Пригожина", "alekseyev-role-in-wagner-mutiny"),  # во время: during
+        ("list of bombings targeting senior military figures", "pattern-of-targeted-killings"),  # bombings ~ bomb
+        ("alekseyev attacker identity", "who-is-behind-the-attack"),  # identity ~ attacker
+        ("has this happened before", "pattern-of-targeted-killings"),
         # a related person's position says whom the query means
         ("what did the first deputy head of military intelligence do in the wagner revolt", "alekseyev-role-in-wagner-mutiny"),
         (  # long and chatty: the words the catalogue never uses are filler, not evidence against
@@ -113,6 +121,7 @@ def test_off_topic_questions_get_no_answer_and_exit_1(faq: Faq, query: str) -> N
         "who is kyrylo budanov",  # typed in lower case, a surname the catalogue does not know is still a name
         "igor kostyukov gru chief biography",  # Kirillov's first name, before a surname the catalogue does not know
         "how did Yevgeny Prigozhin die",  # a person the question is about, asked something it never mentions
+        "Explain the August 1991 coup attempt in Moscow",  # a year the catalogue never mentions
     ],
 )
 def test_questions_about_someone_or_something_else_get_no_answer(faq: Faq, query: str) -> None:

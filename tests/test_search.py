@@ -210,6 +210,30 @@ def test_a_catalogue_first_name_before_an_unknown_surname_is_someone_else() -> N
     assert not any(t.stranger for t in search.query_terms("Kirillov RCB troops chief", index)[:1])
 
 
+def test_a_year_the_catalogue_never_mentions_is_a_stranger_and_one_it_does_is_not() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    assert [t.term for t in search.query_terms("the 1991 coup", index) if t.stranger] == ["1991"]
+    assert not any(t.stranger for t in search.query_terms("generals killed in 2024", index))
+    assert not any(t.stranger for t in search.query_terms("about 250 people", index))
+
+
+def test_a_rank_before_a_catalogue_name_is_part_of_the_name() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    named = [t.term for t in search.query_terms("Lt Gen Kirillov killed", index)]
+    assert named == [t.term for t in search.query_terms("Kirillov killed", index)]
+    assert len(search.query_terms("general killed in moscow", index)) == 3  # a rank before no name is a word
+
+
+def test_plurals_in_ings_stem_as_the_singular_does() -> None:
+    assert search._stem("killings") == search._stem("killing") == search._stem("kill") == "kill"
+    assert search._stem("bombings") == search._stem("bombing") == "bomb"
+    assert search._stem("things") == "thing"
+
+
 def test_days_months_and_holidays_are_nobodys_name() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
