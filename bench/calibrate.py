@@ -12,7 +12,7 @@ query comes to and how many of them the catalogue does not know). The label is
 the query is off-topic. A logistic regression (L2, standardised features,
 Newton's method, pure Python) turns the features into the probability that
 answering is right; the threshold is the one that answers the most on-topic
-queries rightly on the training sets while refusing at least MIN_OFF_TOPIC (97%) of
+queries rightly on the training sets while refusing at least MIN_OFF_TOPIC (96%) of
 the off-topic queries and answering wrongly at most MAX_WRONG of the on-topic
 ones (5%).
 
@@ -44,11 +44,12 @@ from faq_cli.search import refused  # noqa: E402
 
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
 # Set 10 is left out: its misses are unread, so it still says something about unseen questions.
-SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14)))
-# Leave-one-set-out over the ten sets (top-1 / wrong / off-topic refused): 0.96 gives 93.4 / 2.7 / 95.5%,
-# 0.97 gives 92.9 / 2.7 / 96.8%, 0.98 gives 91.4 / 2.3 / 97.7%: past 0.97 each point of refusal costs
-# about two of top-1. (At 0.95 the rule answered 'what time is it'.)
-MIN_OFF_TOPIC = 0.97
+SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16)))
+# Leave-one-set-out over the sixteen sets (top-1 / wrong / off-topic refused): 0.95 gives 96.2 / 2.2 /
+# 94.6%, 0.96 gives 95.7 / 2.1 / 95.6%, 0.97 gives 94.1 / 1.9 / 96.9%. The issue asks for 95% top-1 and
+# 90% refused; 0.96 meets both with room on refusal (the sets that refuse least, 13 and 16, still 88.6%),
+# and past it each point of refusal costs about one and a half of top-1.
+MIN_OFF_TOPIC = 0.96
 MAX_WRONG = 0.05
 L2 = 0.05  # at 0.1 or more the strangers weight shrank too far to refuse "did Gerasimov help end the mutiny"
 
@@ -242,14 +243,14 @@ def figures(rows: Sequence[Row], answers: Callable[[Row], bool]) -> Figures:
     )
 
 
-def choose_threshold(model: Model, rows: Sequence[Row]) -> Model:
+def choose_threshold(model: Model, rows: Sequence[Row], min_off_topic: float = MIN_OFF_TOPIC) -> Model:
     """The logit threshold answering the most on-topic queries rightly within the constraints."""
     logits = sorted({model.logit(r.features) for r in rows})
     cuts = [logits[0] - 1] + [(a + b) / 2 for a, b in itertools.pairwise(logits)] + [logits[-1] + 1]
     best: tuple[int, float] | None = None
     for cut in cuts:
         f = figures(rows, lambda r, cut=cut: model.logit(r.features) >= cut)
-        allowed = f.off_refused >= MIN_OFF_TOPIC * f.off and f.wrong <= MAX_WRONG * f.on
+        allowed = f.off_refused >= min_off_topic * f.off and f.wrong <= MAX_WRONG * f.on
         if allowed and (best is None or f.top1 > best[0]):
             best = (f.top1, cut)
     cut = best[1] if best else cuts[-1]
@@ -271,19 +272,20 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print each fold's coefficients")
     parser.add_argument("--features", default=",".join(FEATURES), help="comma-separated feature names")
     parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--min-off-topic", type=float, default=MIN_OFF_TOPIC, help="share of off-topic queries to refuse")
     parser.add_argument("--write", action="store_true", help="write the fitted constants into faq_cli/search.py")
     args = parser.parse_args()
     names = tuple(args.features.split(","))
     rows = collect()
 
-    print(f"features: {', '.join(names)}; L2 {args.l2}; off-topic refused >= {MIN_OFF_TOPIC:.0%}, wrong <= {MAX_WRONG:.0%}")
+    print(f"features: {', '.join(names)}; L2 {args.l2}; off-topic refused >= {args.min_off_topic:.0%}, wrong <= {MAX_WRONG:.0%}")
     print(f"{'held-out set':14s} {'n':>7s} | {'current rule':^27s} | {'learned rule (LOSO)':^27s}")
     print(f"{'':14s} {'on/off':>7s} | top-1  wrong  abst.  off-ref | top-1  wrong  abst.  off-ref")
     decided: dict[int, bool] = {}
     for name in SETS:
         train = [r for r in rows if r.set != name]
         test = [r for r in rows if r.set == name]
-        model = choose_threshold(fit_monotone(train, names, args.l2), train)
+        model = choose_threshold(fit_monotone(train, names, args.l2), train, args.min_off_topic)
         for r in test:
             decided[id(r)] = model.logit(r.features) >= model.threshold
         old = figures(test, lambda r: old_rule(r.features))
@@ -296,7 +298,7 @@ def main() -> None:
     new = figures(rows, lambda r: decided[id(r)])
     print(f"{'all (pooled)':14s} {old.on:3d}/{old.off:<3d} | {old.row()} | {new.row()}")
 
-    model = choose_threshold(fit_monotone(rows, names, args.l2), rows)
+    model = choose_threshold(fit_monotone(rows, names, args.l2), rows, args.min_off_topic)
     intercept, coef = model.raw()
     fitted = figures(rows, lambda r: model.logit(r.features) >= model.threshold)
     print(f"\nfitted on all {len(rows)} queries (in-sample: {fitted.row()})")

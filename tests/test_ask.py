@@ -64,6 +64,10 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("list of bombings targeting senior military figures", "pattern-of-targeted-killings"),  # bombings ~ bomb
         ("alekseyev attacker identity", "who-is-behind-the-attack"),  # identity ~ attacker
         ("has this happened before", "pattern-of-targeted-killings"),
+        ("what was kirillov in charge of", "who-was-kirillov"),  # in charge of ~ chief
+        ("is alekseyev on the ofac list", "alekseyev-sanctions"),  # the US Treasury's sanctions office
+        ("what happened to alekseyev on volokolamskoye highway", "what-happened-in-the-attack"),
+        ("что произошло с Алексеевым на Волоколамском шоссе", "what-happened-in-the-attack"),  # шоссе: highway
         # a related person's position says whom the query means
         ("what did the first deputy head of military intelligence do in the wagner revolt", "alekseyev-role-in-wagner-mutiny"),
         (  # long and chatty: the words the catalogue never uses are filler, not evidence against
