@@ -65,6 +65,9 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("alekseyev attacker identity", "who-is-behind-the-attack"),  # identity ~ attacker
         ("has this happened before", "pattern-of-targeted-killings"),
         ("what was kirillov in charge of", "who-was-kirillov"),  # in charge of ~ chief
+        ("the wagner putsch", "what-was-the-wagner-mutiny"),  # naming nobody: not Alekseyev's part in it
+        ("Это не первое покушение на генералов?", "pattern-of-targeted-killings"),  # не первое: not the first time
+        ("Кто заказал покушение на генерала ГРУ?", "who-is-behind-the-attack"),  # заказал: ordered it
         ("is alekseyev on the ofac list", "alekseyev-sanctions"),  # the US Treasury's sanctions office
         ("what happened to alekseyev on volokolamskoye highway", "what-happened-in-the-attack"),
         ("что произошло с Алексеевым на Волоколамском шоссе", "what-happened-in-the-attack"),  # шоссе: highway
