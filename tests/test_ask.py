@@ -66,6 +66,9 @@ def answer_id(faq: Faq, *query: str) -> str | None:
         ("has this happened before", "pattern-of-targeted-killings"),
         ("what was kirillov in charge of", "who-was-kirillov"),  # in charge of ~ chief
         ("the wagner putsch", "what-was-the-wagner-mutiny"),  # naming nobody: not Alekseyev's part in it
+        ("alekseyevs part in the 2023 uprising", "alekseyev-role-in-wagner-mutiny"),  # part in ~ role
+        ("what job did general Sarvarov hold", "who-was-sarvarov"),  # job ~ career
+        ("Кто мог организовать нападение на генерала ГРУ?", "who-is-behind-the-attack"),  # организовать: organise
         ("Это не первое покушение на генералов?", "pattern-of-targeted-killings"),  # не первое: not the first time
         ("Кто заказал покушение на генерала ГРУ?", "who-is-behind-the-attack"),  # заказал: ordered it
         ("is alekseyev on the ofac list", "alekseyev-sanctions"),  # the US Treasury's sanctions office
