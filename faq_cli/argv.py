@@ -130,9 +130,11 @@ def parse(args: Sequence[str], environ: Mapping[str, str]) -> Lookup | None:
         return None
     found: dict[str, object] = {}
     at = _options(GLOBAL, args, 0, found, stop_at_word=True)
-    if at is None or at >= len(args) or args[at] not in LOOKUPS:
+    if at is None or (at < len(args) and args[at] not in LOOKUPS):
         return None
     data, pager = found.pop("data", None), not found.pop("no_pager", False)
+    if at == len(args):  # `faq` alone (with global options at most): the overview
+        return Lookup("overview", data if isinstance(data, list) else None, pager, {})
     command = LOOKUPS[args[at]]
     words: list[str] = []
     rest = _options(command.options, args, at + 1, found, stop_at_word=False, words=words)

@@ -40,13 +40,21 @@ def normalise(text: str) -> str:
 
 
 def to_ascii(text: str) -> str:
-    """Text in Latin letters: anyascii's transliteration, imported only for text that needs it (it costs
-    about 5 ms to load, and most queries are typed in ASCII)."""
+    """Text in Latin letters: anyascii's transliteration. Its Cyrillic block is at hand (faq_cli/cyrillic.py,
+    generated from anyascii), so Russian and Ukrainian never load anyascii itself (about 5 ms, for its
+    tables' reading through importlib.resources); other scripts do."""
     if text.isascii():
         return text
+    if _OTHER_SCRIPT.search(text) is None:
+        from faq_cli.cyrillic import TABLE
+
+        return text.translate(TABLE)
     from anyascii import anyascii
 
     return anyascii(text)
+
+
+_OTHER_SCRIPT = re.compile("[^\x00-\x7f\u0400-\u04ff]")  # neither ASCII nor the Cyrillic block
 
 
 def printable(text: str) -> str:

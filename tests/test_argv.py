@@ -100,7 +100,7 @@ def test_the_global_options_in_the_table_are_the_apps_and_the_rest_are_left_to_t
     assert [_described(params[o.name]) for o in argv.GLOBAL] == [_tabled(o) for o in argv.GLOBAL]
     assert set(params) - {o.name for o in argv.GLOBAL} == {"version", "install_completion", "show_completion"}
     assert ROOT_COMMAND.context_settings["help_option_names"] == ["-h", "--help"]
-    # The only commands left to Typer alone: the overview (no command) and init, which writes files.
+    # The only command left to Typer alone: init, which writes files (the overview, no command, is a lookup).
     assert set(CLICK_COMMANDS) - set(argv.LOOKUPS) == {"init"}
 
 
@@ -143,6 +143,12 @@ D, H, B = str(DATA), str(HOSTILE), str(BAD)
 
 # Well-formed lookups: each must be parsed by the fast path.
 FAST = [
+    [],  # the overview
+    ["--no-pager"],
+    ["--data", D],
+    ["-d", H, "--no-pager"],
+    ["--data", B],
+    ["--data", ""],  # as Typer reads it: the current directory
     ["ask", "who", "is", "alekseyev"],
     ["ask", "--json", "who is alekseyev"],
     ["ask", "who", "--json", "is", "alekseyev"],
@@ -228,11 +234,9 @@ FAST = [
 
 # Everything else: the fast path must decline, and Typer answers.
 DECLINED = [
-    [],
     ["--help"],
     ["-h"],
     ["--version"],
-    ["--no-pager"],
     ["ask", "--help"],
     ["ask", "who", "-h"],
     ["ask"],
@@ -277,7 +281,6 @@ DECLINED = [
     ["-"],
     ["--", "ask", "gru"],
     ["--data"],
-    ["--data", ""],
     ["--data", "--no-pager", "people"],
     ["-d", D, "--version"],
     ["init"],
@@ -364,6 +367,12 @@ def test_a_real_process_prints_the_same_either_way(tmp_path: Path, args: list[st
 def test_a_warm_lookup_does_not_import_typer(tmp_path: Path, args: list[str]) -> None:
     imported = _warm_imports(tmp_path, *args)
     assert "faq_cli.commands" in imported
+    assert not {"typer", "faq_cli.app"} & imported
+
+
+def test_the_overview_does_not_import_typer(tmp_path: Path) -> None:
+    imported = _warm_imports(tmp_path)
+    assert "faq_cli.stats" in imported
     assert not {"typer", "faq_cli.app"} & imported
 
 

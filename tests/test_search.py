@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faq_cli import names, search
 
@@ -252,6 +254,25 @@ def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
 
 def test_the_russian_stop_words_are_listed_as_transliteration_spells_them() -> None:
     assert {names.normalise(w) for w in search.RUSSIAN_STOP_WORDS.split()} <= search._STOP_KEYS
+
+
+def test_the_cyrillic_table_at_hand_is_anyasciis() -> None:
+    from anyascii import anyascii
+
+    from faq_cli.cyrillic import FIRST, LAST, TABLE
+
+    assert set(TABLE) == set(range(FIRST, LAST + 1))
+    assert all(TABLE[cp] == anyascii(chr(cp)) for cp in TABLE)
+    for text in ("Владимир Степанович Алексеев", "Алексєєв і Пригожин", "Kia Соренто 2025", "Ґ ґ Ї ї Є є Ў ў Ѣ"):
+        assert names.to_ascii(text) == anyascii(text), text
+    assert names.to_ascii("Алексеев 北京") == anyascii("Алексеев 北京")  # another script: anyascii itself
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x52F), max_size=40))
+def test_any_latin_and_cyrillic_text_reads_as_anyascii_reads_it(text: str) -> None:
+    from anyascii import anyascii
+
+    assert names.to_ascii(text) == anyascii(text)
 
 
 def test_soft_and_hard_signs_do_not_split_a_word() -> None:
