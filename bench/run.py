@@ -12,9 +12,11 @@ from an empty cache), warm `ask`, `incidents --year`, `profile`,
 `timeline --year`, and `validate` after one file changed; the warm queries
 on a synthetic catalogue are chosen to return as many entries as the same
 command on the bundled one, so the comparison is of scale, not of output
-size. Beside them, measured in the same run: `python -c pass`, the minimal
-Typer app of bench/minimal_app.py, and PyYAML's CSafeLoader parsing the
-same files (the yardstick for the build). Prints Markdown.
+size. Beside them: `python -c pass` and the minimal Typer app of
+bench/minimal_app.py, measured in the same rounds as each catalogue's warm
+lookups (one run of each per round, so a slow spell of a shared machine falls
+on all alike; each table's ratios are to its own baselines), and PyYAML's
+CSafeLoader parsing the same files (the yardstick for the build). Prints Markdown.
 """
 
 from __future__ import annotations
@@ -86,6 +88,21 @@ def measure(label: str, argv: list[str], env: dict[str, str], runs: int, before:
         times.append(seconds)
         peaks.append(peak)
     return Figure(label, statistics.median(times), max(peaks), runs, note)
+
+
+def measure_together(commands: list[tuple[str, list[str], str]], env: dict[str, str], runs: int) -> list[Figure]:
+    """Warm figures taken in rounds, one run of each command per round, so that a shared machine's slow and
+    fast spells fall on all of them alike and the ratios between them hold (each figure is still a median)."""
+    times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+    peaks: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+    for _ in range(runs):
+        for label, argv, _ in commands:
+            seconds, peak, status, _ = run_once(argv, env)
+            if status not in (0, 1):
+                raise SystemExit(f"{label}: exit status {status} from {' '.join(argv)}")
+            times[label].append(seconds)
+            peaks[label].append(peak)
+    return [Figure(label, statistics.median(times[label]), max(peaks[label]), runs, note) for label, _, note in commands]
 
 
 def faq(*args: str) -> list[str]:
@@ -173,15 +190,15 @@ def bench_catalogue(name: str, folder: Path, queries: Queries, runs: int, build_
         measure("first call (index build)", faq(*data, "incidents", "--json", "--year", queries.year), env, build_runs, cold)
     )
     warm = [
+        *BASELINES,
         ("faq ask", faq(*data, "ask", queries.ask), "1 answer"),
         ("faq ask --json", faq(*data, "ask", "--json", queries.ask), "1 answer"),
         ("faq incidents --year", faq(*data, "incidents", "--year", queries.year), f"{queries.year_count} entries"),
         ("faq profile", faq(*data, "profile", queries.person), f"{queries.person_count} incidents"),
         ("faq timeline --year", faq(*data, "timeline", "--year", queries.timeline_year), f"{queries.timeline_count} entries"),
     ]
-    run_once(warm[0][1], env)  # the index exists and is fresh
-    for label, argv, note in warm:
-        figures.append(measure(label, argv, env, runs, note=note))
+    run_once(warm[len(BASELINES)][1], env)  # the index exists and is fresh
+    figures += measure_together(warm, env, runs)
     figures.append(measure("faq validate, one file changed", faq(*data, "validate"), env, max(build_runs, 3), _editor(folder)))
     figures.append(measure("CSafeLoader alone, same files", [PYTHON, "-c", CSAFE, str(folder)], env, build_runs))
     return figures
@@ -200,17 +217,20 @@ def _editor(folder: Path) -> object:
     return edit
 
 
+BARE, TYPER_APP = "python -c pass", "minimal Typer app + Rich panel"
+# Measured in the same rounds as each catalogue's warm lookups, so each table's ratios compare like with like.
+BASELINES = [(BARE, [PYTHON, "-c", "pass"], ""), (TYPER_APP, [PYTHON, str(HERE / "minimal_app.py")], "")]
+
+
 def baselines(runs: int) -> list[Figure]:
     env = environment(OUT / "cache-baseline")
-    return [
-        measure("python -c pass", [PYTHON, "-c", "pass"], env, runs),
-        measure("minimal Typer app + Rich panel", [PYTHON, str(HERE / "minimal_app.py")], env, runs),
-        measure("faq --version", faq("--version"), env, runs),
-        measure("faq --help", faq("--help"), env, runs),
-    ]
+    return measure_together([*BASELINES, ("faq --version", faq("--version"), ""), ("faq --help", faq("--help"), "")], env, runs)
 
 
-def table(title: str, figures: list[Figure], typer_app: Figure, bare: Figure) -> str:
+def table(title: str, figures: list[Figure]) -> str:
+    """The figures beside the baselines measured with them (the table's own `python -c pass` and minimal app)."""
+    bare = next(f for f in figures if f.label == BARE)
+    typer_app = next(f for f in figures if f.label == TYPER_APP)
     lines = [
         f"### {title}",
         "",
@@ -233,10 +253,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "faq_cli"), str(HERE)], check=True, env=environment(OUT))
 
-    base = baselines(args.runs)
-    bare, typer_app = base[0], base[1]
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}\n")
-    print(table("Baselines", base, typer_app, bare), "\n")
+    print(table("Baselines", baselines(args.runs)), "\n")
     target = bundled_counts(environment(OUT / "cache-bundled"))
     if not args.no_bundled:
         # A copy: the re-validation figure edits a file, and the repository's data must stay as committed.
@@ -244,7 +262,7 @@ def main() -> None:
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(BUNDLED, copy)
         figures = bench_catalogue("bundled", copy, target, args.runs, args.build_runs)
-        print(table("Bundled catalogue", figures, typer_app, bare), "\n")
+        print(table("Bundled catalogue", figures), "\n")
     for size in args.sizes:
         folder = OUT / f"cat-{size}"
         if not folder.is_dir():
@@ -253,7 +271,7 @@ def main() -> None:
         build_runs = args.build_runs if size <= 10_000 else 1
         figures = bench_catalogue(str(size), folder, queries, args.runs, build_runs)
         megabytes = sum(p.stat().st_size for p in folder.glob("*.yaml")) / 1e6
-        print(table(f"{size:,} incidents ({megabytes:,.0f} MB of YAML)", figures, typer_app, bare), "\n")
+        print(table(f"{size:,} incidents ({megabytes:,.0f} MB of YAML)", figures), "\n")
         sys.stdout.flush()
 
 
