@@ -40,21 +40,18 @@ def normalise(text: str) -> str:
 
 
 def to_ascii(text: str) -> str:
-    """Text in Latin letters: anyascii's transliteration. Its Cyrillic block is at hand (faq_cli/cyrillic.py,
-    generated from anyascii), so Russian and Ukrainian never load anyascii itself (about 5 ms, for its
-    tables' reading through importlib.resources); other scripts do."""
+    """Text in Latin letters: anyascii's transliteration. The blocks news text here mostly uses (Cyrillic,
+    accented Latin, typographic punctuation) are at hand in faq_cli/ascii_table.py, generated from anyascii,
+    so they never load anyascii itself (about 5 ms, for its tables' reading through importlib.resources)."""
     if text.isascii():
         return text
-    if _OTHER_SCRIPT.search(text) is None:
-        from faq_cli.cyrillic import TABLE
+    from faq_cli import ascii_table
 
-        return text.translate(TABLE)
+    if ascii_table.OTHER.search(text) is None:
+        return text.translate(ascii_table.TABLE)
     from anyascii import anyascii
 
     return anyascii(text)
-
-
-_OTHER_SCRIPT = re.compile("[^\x00-\x7f\u0400-\u04ff]")  # neither ASCII nor the Cyrillic block
 
 
 def printable(text: str) -> str:
