@@ -962,7 +962,7 @@ def rank_terms(qterms: Sequence[QueryTerm], index: Index, limit: int | None = No
         score = 100 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * phrase)
         if frame is not None and any(_frame(p) == frame for p in phrasings) and _beyond_frame(doc, heavy, frame, index):
             score = min(100.0, score + FRAME_BONUS)
-        if nameless and any(term in index.names for term in phrasings[0] if phrasings):
+        if nameless and phrasings and any(term in index.names for term in phrasings[0]):
             score *= NAMELESS
         if (
             doc not in telling

@@ -115,6 +115,14 @@ questions:
 """
 
 
+def test_a_question_made_only_of_stop_words_is_ranked_without_error(faq: Faq, tmp_path: Path) -> None:
+    # Its wording gives no phrasing at all: the ranking must still stand (it raised IndexError once).
+    body = MAYOR + "  - {id: was, question: Was it?, answer: The mayor's budget, sources: [wire]}\n"
+    run = faq("--data", catalogue(tmp_path, body), "ask", "--json", "the city budget")
+    assert run.status == 0, run.err
+    assert json.loads(run.out)["match"]["id"] == "budget"
+
+
 def test_built_in_synonyms_match_a_word_the_catalogue_never_uses(faq: Faq, tmp_path: Path) -> None:
     run = faq("--data", catalogue(tmp_path, MAYOR), "ask", "--json", "who murdered him")
     assert run.status == 0, run.out
