@@ -190,28 +190,29 @@ class NameTable:
 
 def name_table(catalogue: Catalogue) -> NameTable:
     """The keys of every person's names (every person is in it, with or without a name that has a key)."""
-    owners: dict[str, dict[int, None]] = {}
-    for number, person in enumerate(catalogue.people.values()):
-        for name in person.names:
-            key = name_key(name)
-            if key:
-                owners.setdefault(key, {})[number] = None
-    keys = list(owners)
-    numbers = {key: n for n, key in enumerate(keys)}
+    numbers: dict[str, int] = {}  # each distinct key, numbered in order of first use
+    owners: list[dict[int, None]] = []
+    person_keys: list[str] = []
+    for person_number, person in enumerate(catalogue.people.values()):
+        own: dict[int, None] = {}
+        for key in filter(None, map(name_key, person.names)):
+            n = numbers.setdefault(key, len(numbers))
+            if n == len(owners):
+                owners.append({})
+            owners[n][person_number] = None
+            own[n] = None
+        person_keys.append(" ".join(map(str, own)))
+    keys = list(numbers)
     word_keys: dict[str, dict[int, None]] = {}
     for n, key in enumerate(keys):
         for word in key.split():
             word_keys.setdefault(word, {})[n] = None
-    person_keys = [
-        " ".join(dict.fromkeys(str(numbers[k]) for k in (name_key(n) for n in person.names) if k))
-        for person in catalogue.people.values()
-    ]
     return NameTable(
         ids=list(catalogue.people),
         person_keys=person_keys,
         keys=keys,
         sorted_keys=[" ".join(sorted(k.split())) for k in keys],
-        key_owners=[" ".join(map(str, o)) for o in owners.values()],
+        key_owners=[" ".join(map(str, o)) for o in owners],
         words=list(word_keys),
         word_keys=[" ".join(map(str, k)) for k in word_keys.values()],
     )
@@ -232,11 +233,16 @@ def people_names(catalogue: Catalogue) -> NameTable:
 _TABLES: dict[int, tuple[Catalogue, NameTable]] = {}  # the catalogue is kept alive so its id is not reused
 
 
-def score_person(query: str, names: Sequence[str]) -> float:
-    """How well `query` names someone whose names have these keys: whole names in any spelling, or one word of a name."""
+def person_query(text: str) -> str:
+    """The query as `score_person` compares it: its name key, without ranks."""
+    return without_ranks(name_key(text[:MAX_QUERY_CHARS]))
+
+
+def score_person(q: str, names: Sequence[str]) -> float:
+    """How well the query `q` (from `person_query`) names someone whose names have these keys: whole names
+    in any spelling, or one word of a name."""
     from rapidfuzz import fuzz
 
-    q = without_ranks(name_key(query[:MAX_QUERY_CHARS]))
     if not q:
         return 0.0
     qwords = q.split()
@@ -282,7 +288,8 @@ def rank_people(query: str, table: NameTable) -> list[Scored]:
     the shortlist in a large one."""
     count = len(table.ids)
     people = range(count) if count <= RANK_WHOLE else shortlist(table, query, NAME_CANDIDATES)
-    scored = [Scored(table.ids[n], score_person(query, table.names_of(n))) for n in people]
+    q = person_query(query)
+    scored = [Scored(table.ids[n], score_person(q, table.names_of(n))) for n in people]
     return sorted(scored, key=lambda s: (-s.score, s.id))
 
 
