@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from typing import TypeVar
 
 from faq_cli.model import Catalogue
 
@@ -30,6 +31,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 SIGNS: dict[int, str | None] = {**dict.fromkeys(map(ord, "ьъЬЪ")), ord("є"): "е", ord("Є"): "Е"}
 SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_QUERY_CHARS = 500
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=8192)
@@ -222,15 +224,22 @@ def people_names(catalogue: Catalogue) -> NameTable:
     """The catalogue's name table: as stored in its index, else worked out now (and kept for the catalogue)."""
     if catalogue.index is not None:
         return catalogue.index.prebuilt("people-names", name_table)
-    hit = _TABLES.get(id(catalogue))
+    return cached("people-names", catalogue, name_table)
+
+
+_CACHE: dict[tuple[str, int], tuple[Catalogue, object]] = {}
+
+
+def cached(kind: str, catalogue: Catalogue, build: Callable[[Catalogue], T]) -> T:
+    """What `build` derives from a catalogue loaded without an index, built once per catalogue (the last eight kept)."""
+    key = (kind, id(catalogue))
+    hit = _CACHE.get(key)
     if hit is None or hit[0] is not catalogue:
-        hit = _TABLES[id(catalogue)] = (catalogue, name_table(catalogue))
-        if len(_TABLES) > 8:
-            _TABLES.pop(next(iter(_TABLES)))
-    return hit[1]
-
-
-_TABLES: dict[int, tuple[Catalogue, NameTable]] = {}  # the catalogue is kept alive so its id is not reused
+        if len(_CACHE) >= 8:
+            _CACHE.pop(next(iter(_CACHE)))
+        hit = _CACHE[key] = (catalogue, build(catalogue))  # the catalogue is kept alive so its id is not reused
+    result: T = hit[1]  # type: ignore[assignment]
+    return result
 
 
 def person_query(text: str) -> str:

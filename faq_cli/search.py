@@ -21,13 +21,24 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 
 from faq_cli.model import Catalogue, Event, Incident, Person, Question
-from faq_cli.names import MAX_QUERY_CHARS, MILITARY_RANKS, SIGNS, SURROGATE, TITLES, Scored, fold_word, normalise, to_ascii
+from faq_cli.names import (
+    MAX_QUERY_CHARS,
+    MILITARY_RANKS,
+    SIGNS,
+    SURROGATE,
+    TITLES,
+    Scored,
+    cached,
+    fold_word,
+    normalise,
+    to_ascii,
+)
 
 MAX_QUERY_TERMS = 24
 # How far an unknown word's weight moves from an unseen word's (an entry in four has it) to the rarest word's.
@@ -1114,25 +1125,10 @@ def build_question_index(catalogue: Catalogue) -> Index:
     return index.finish()
 
 
-_CACHE: dict[tuple[str, int], tuple[Catalogue, Index]] = {}
-
-
-def _cached(kind: str, catalogue: Catalogue, build: Callable[[Catalogue], Index]) -> Index:
-    key = (kind, id(catalogue))
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is catalogue:
-        return hit[1]
-    index = build(catalogue)
-    if len(_CACHE) >= 8:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (catalogue, index)  # the catalogue is kept alive so its id is not reused
-    return index
-
-
 def question_index(catalogue: Catalogue) -> Index:
     if catalogue.index is not None:  # the compiled index stores it: no need to read every question
         return catalogue.index.prebuilt("questions", build_question_index)
-    return _cached("questions", catalogue, build_question_index)
+    return cached("questions", catalogue, build_question_index)
 
 
 def rank_questions(query: str, catalogue: Catalogue, limit: int | None = None) -> list[Scored]:
@@ -1263,7 +1259,7 @@ def build_search_index(catalogue: Catalogue) -> Index:
 def search_index(catalogue: Catalogue) -> Index:
     if catalogue.index is not None:  # stored in the compiled index, as the question index is
         return catalogue.index.prebuilt("search", build_search_index)
-    return _cached("search", catalogue, build_search_index)
+    return cached("search", catalogue, build_search_index)
 
 
 @dataclass(frozen=True, slots=True)
