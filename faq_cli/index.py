@@ -1164,12 +1164,10 @@ class Store:
         return chosen
 
     def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
-        """Full-text search: whole words in incidents, trigrams (typo-tolerant) in names."""
+        """Full-text search of `table` for any of the query's words (and their synonyms), best first."""
         from faq_cli.names import name_key
 
-        words = self._expand(name_key(text)).split()
-        trigrams = {w[i : i + 3] for w in words for i in range(max(len(w) - 2, 0))}
-        pieces = set(words) if table == "incident_text" else trigrams
+        pieces = set(self._expand(name_key(text)).split())
         terms = sorted('"' + p.replace('"', '""') + '"' for p in pieces)
         if not terms:
             return {}
