@@ -244,6 +244,26 @@ def test_plurals_in_ings_stem_as_the_singular_does() -> None:
     assert search._stem("things") == "thing"
 
 
+def test_adverbs_in_ly_stem_as_their_adjective_but_generally_is_not_about_generals() -> None:
+    assert search._stem("recently") == search._stem("recent")
+    assert search._stem("reportedly") == search._stem("reported") == "report"
+    assert search._stem("generally") != search._stem("general")
+    assert search._stem("only") == "only"
+
+
+def test_an_everyday_subject_the_catalogue_never_mentions_is_a_stranger(tmp_path: Path) -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    assert [t.term for t in search.query_terms("population of Rostov", index) if t.stranger]
+    assert [t.term for t in search.query_terms("how many people live in Rostov", index) if t.stranger]
+    assert not any(t.stranger for t in search.query_terms("the mutiny in Rostov", index))
+    # a catalogue that does speak of prices: the word is one of its words, not a stranger
+    body = MAYOR + "  - {id: prices, question: Why did bread prices rise?, answer: Drought., sources: [wire]}\n"
+    index = search.question_index(load_catalogue(active_paths([catalogue(tmp_path, body)], environ={})))
+    assert not any(t.stranger for t in search.query_terms("bread prices", index))
+
+
 def test_days_months_and_holidays_are_nobodys_name() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
@@ -371,6 +391,14 @@ def test_every_word_of_the_russian_and_ukrainian_tables_is_read_as_its_meaning()
         written = word.rstrip("*")
         assert search._english(written) == meaning, word
         assert search._english(written.capitalize()) == meaning, word
+
+
+def test_a_long_russian_stem_takes_a_long_ending_and_a_phrase_is_read_whole() -> None:
+    assert search._english("санкционные") == "sanctions"  # санкци- + -онные
+    assert search._english("кто стоит за покушением").split()[:2] == ["who", "behind"]
+    assert search._english("Хто стоїть за замахом").split()[:2] == ["who", "behind"]
+    assert search._english("мишенями") == "target"  # a short stem still takes at most four letters
+    assert search._english("мишенированный") != "target"
 
 
 def test_a_name_in_a_russian_case_is_the_name() -> None:
