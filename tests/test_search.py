@@ -264,6 +264,15 @@ def test_an_everyday_subject_the_catalogue_never_mentions_is_a_stranger(tmp_path
     assert not any(t.stranger for t in search.query_terms("bread prices", index))
 
 
+def test_a_month_the_catalogue_never_mentions_is_a_stranger_and_one_it_does_is_not() -> None:
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    assert [t.term for t in search.query_terms("the plane crash in August", index) if t.stranger] == ["august"]
+    assert not any(t.stranger for t in search.query_terms("the shooting in February", index))
+    assert not any(t.stranger for t in search.query_terms("the shooting on Friday", index))  # only months
+
+
 def test_days_months_and_holidays_are_nobodys_name() -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
@@ -397,6 +406,8 @@ def test_a_long_russian_stem_takes_a_long_ending_and_a_phrase_is_read_whole() ->
     assert search._english("санкционные") == "sanctions"  # санкци- + -онные
     assert search._english("кто стоит за покушением").split()[:2] == ["who", "behind"]
     assert search._english("Хто стоїть за замахом").split()[:2] == ["who", "behind"]
+    assert search._english("кто пытался убить").split() == ["who", "tried", "to", "kill"]
+    assert search._english("санкційних") == "sanctions"  # Ukrainian і
     assert search._english("мишенями") == "target"  # a short stem still takes at most four letters
     assert search._english("мишенированный") != "target"
 
