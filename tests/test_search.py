@@ -139,6 +139,13 @@ def test_catalogue_synonyms_extend_the_built_in_ones(faq: Faq, tmp_path: Path) -
     assert json.loads(run.out)["match"]["id"] == "budget"
 
 
+def test_asking_who_a_catalogue_person_is_wishes_for_his_profile_whatever_else_is_said(faq: Faq) -> None:
+    run = faq("ask", "--json", "Who exactly is this Alekseev guy that got shot in Moscow?")
+    assert json.loads(run.out)["match"]["id"] == "who-is-alekseyev"
+    run = faq("ask", "--json", "who shot alekseyev")  # asks something else of him
+    assert json.loads(run.out)["match"]["id"] == "who-is-behind-the-attack"
+
+
 def test_multi_word_synonyms_stand_for_their_group(faq: Faq) -> None:
     # 'Main Intelligence Directorate' is in the bundled catalogue's GRU group.
     run = faq("ask", "--json", "first deputy head of the main intelligence directorate")
@@ -408,6 +415,7 @@ def test_a_long_russian_stem_takes_a_long_ending_and_a_phrase_is_read_whole() ->
     assert search._english("Хто стоїть за замахом").split()[:2] == ["who", "behind"]
     assert search._english("кто пытался убить").split() == ["who", "tried", "to", "kill"]
     assert search._english("санкційних") == "sanctions"  # Ukrainian і
+    assert search._english("Сколько стоит билет").split() == ["how", "much", "cost", "ticket"]  # ь dropped first
     assert search._english("мишенями") == "target"  # a short stem still takes at most four letters
     assert search._english("мишенированный") != "target"
 
