@@ -43,8 +43,8 @@ from ask_eval import load_set  # noqa: E402
 from faq_cli.search import refused  # noqa: E402
 
 # bench/<name>.yaml: the first labelled set, then the held-out sets in the order they were written.
-# Sets 10 and 37-44 are left out: their misses are unread, so they still say something about unseen questions.
-SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, *range(11, 37))))
+# Sets 10 and 45-52 are left out: their misses are unread, so they still say something about unseen questions.
+SETS = ("ask_eval", "ask_heldout", *(f"ask_heldout{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, *range(11, 45))))
 # Leave-one-set-out over twenty sets (before 21 and 22 joined) (top-1 / wrong / off-topic refused): 0.95 gives 96.1 / 2.3 /
 # 94.5%, 0.96 gives 95.5 / 2.0 / 95.6%, 0.97 gives 93.3 / 1.8 / 97.0%. The issue asks for 95% top-1 and
 # 90% refused; 0.96 meets both, and past it each point of refusal costs about one and a half of top-1.

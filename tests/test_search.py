@@ -146,6 +146,13 @@ def test_asking_who_a_catalogue_person_is_wishes_for_his_profile_whatever_else_i
     assert json.loads(run.out)["match"]["id"] == "who-is-behind-the-attack"
 
 
+def test_asking_whether_someone_did_it_asks_who_is_behind_it(faq: Faq) -> None:
+    # 'did Ukraine shoot the GRU general' asks for the attribution, not for why the shooting matters
+    for query in ("did ukraine shoot the gru general", "was it ukraine that tried to kill the gru general"):
+        run = faq("ask", "--json", query)
+        assert json.loads(run.out)["match"]["id"] == "who-is-behind-the-attack", query
+
+
 def test_multi_word_synonyms_stand_for_their_group(faq: Faq) -> None:
     # 'Main Intelligence Directorate' is in the bundled catalogue's GRU group.
     run = faq("ask", "--json", "first deputy head of the main intelligence directorate")
