@@ -120,11 +120,27 @@ now right many much since time times part anyone anybody anything someone somebo
 exactly still ever even more most kind sort way thing things lot lots think say said says mean means
 question questions guy guys fellow bloke dude chap
 """)
+# Months as news writes them, in full or short ('6 Feb 2026'); each pair is a synonym group.
+_MONTH_NAMES = (
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),  # no short form
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sep", "sept"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
 # Days, months and holidays: written with a capital, and still nobody's name ('just before Christmas').
-_CALENDAR_WORDS = _words("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-september october november december christmas easter ramadan thanksgiving halloween
-""")
+_CALENDAR_WORDS = [
+    *_words("monday tuesday wednesday thursday friday saturday sunday"),
+    *(group[0] for group in _MONTH_NAMES),
+    *_words("christmas easter ramadan thanksgiving halloween"),
+]
 # Everyday subjects of general-knowledge questions ('population of Rostov-on-Don', 'weather in Moscow
 # tomorrow', 'how much does a Kia Sorento cost'): in a query to a catalogue that never mentions them, they
 # say the question is about something else, as a name the catalogue does not know does.
@@ -593,18 +609,7 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ukraine", "ukrainian", "kyiv", "kiev", "украина"),
     ("biography", "bio", "profile", "background", "career", "life story", "rank", "job", "known for", "биография"),
     ("dates", "date", "when exactly", "which day", "which days", "what day", "what days"),
-    # months as news writes them, in full or short ('6 Feb 2026')
-    ("january", "jan"),
-    ("february", "feb"),
-    ("march", "mar"),
-    ("april", "apr"),
-    ("june", "jun"),
-    ("july", "jul"),
-    ("august", "aug"),
-    ("september", "sep", "sept"),
-    ("october", "oct"),
-    ("november", "nov"),
-    ("december", "dec"),
+    *(group for group in _MONTH_NAMES if len(group) > 1),
     ("signal", "message", "send a message", "warning"),
     ("coincidence", "coincidental", "suspicious", "no accident", "by chance", "совпадение"),
     ("derail", "disrupt", "sabotage", "undermine", "torpedo", "wreck", "tilt", "influence", "sway"),
@@ -658,11 +663,18 @@ def _key(word: str) -> str:
 _QUESTION_KEYS = frozenset(term_key(w) for w in _QUESTION_WORDS)
 _FRAMING_KEYS = frozenset(term_key(w) for w in _FRAMING_WORDS)
 _CALENDAR = frozenset(term_key(w) for w in _CALENDAR_WORDS)
-_MONTH_WORDS = (*_CALENDAR_WORDS[7:19], *_words("jan feb mar apr jun jul aug sep sept oct nov dec"))
-_MONTHS = frozenset(k for w in _MONTH_WORDS for k in (term_key(w), "~" + term_key(w)))
+
+
+def _keys_and_concepts(words: Iterable[str]) -> frozenset[str]:
+    """Each word's key, and the concept a synonym group would stand for if that word named it (the group's
+    shortest member does): 'feb' is both the key of 'Feb' and, as '~feb', February's concept."""
+    return frozenset(k for w in words for k in (term_key(w), "~" + term_key(w)))
+
+
+_MONTHS = _keys_and_concepts(w for group in _MONTH_NAMES for w in group)
 _LIGHT = _QUESTION_KEYS | {"~" + term_key("happen")} | {term_key(w) for w in _FRAMING_WORDS}
 _NEVER_NAMES = _LIGHT | _CALENDAR | _STOP_KEYS  # written with a capital, still nobody's name
-_EVERYDAY = frozenset(k for w in _EVERYDAY_WORDS for k in (term_key(w), "~" + term_key(w)))
+_EVERYDAY = _keys_and_concepts(_EVERYDAY_WORDS)
 
 
 def _russian_word(match: re.Match[str]) -> str:
@@ -1034,7 +1046,7 @@ def query_terms(query: str, index: Index) -> list[QueryTerm]:
         if len(out) >= MAX_QUERY_TERMS:
             break
     profile = _profile_term(index)
-    if profile not in out and (_about_someone(spans, keys, titles, index) or _who_is_someone(spans, keys, titles, index)):
+    if profile not in out and (_about_someone(spans, keys, titles, index) or _who_is_someone(spans, titles, index)):
         out[profile] = QueryTerm(profile, index.weight(profile), 1.0, ("about",), False, False)
     return _quiet_filler(list(out.values()), index)
 
@@ -1055,14 +1067,14 @@ def _about_someone(spans: Sequence[tuple[str, int, int]], keys: Sequence[str], t
 _WHO = _key("who")
 
 
-def _who_is_someone(spans: Sequence[tuple[str, int, int]], keys: Sequence[str], titles: Sequence[bool], index: Index) -> bool:
+def _who_is_someone(spans: Sequence[tuple[str, int, int]], titles: Sequence[bool], index: Index) -> bool:
     """Whether the query asks who a catalogue person is, with nothing but little words between ('who
     exactly is this Alekseev guy that got shot', 'кто такой Сарваров'): a wish for his profile, whatever
     the rest says of him. 'who shot Alekseyev' asks something else."""
-    words = [(term, i) for i, (term, _, _) in enumerate(spans) if term not in _STOP_KEYS and not titles[i]]
-    if not words or words[0][0] != _WHO:
+    words = [term for (term, _, _), title in zip(spans, titles, strict=True) if term not in _STOP_KEYS and not title]
+    if not words or words[0] != _WHO:
         return False
-    for term, _ in words[1:]:
+    for term in words[1:]:
         if term in index.names:
             return True
         if term not in _LIGHT:
