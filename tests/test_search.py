@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ from faq_cli import names, search
 from conftest import Run
 
 Faq = Callable[..., Run]
+
+
+@cache
+def bundled_index() -> search.Index:
+    """The bundled catalogue's question index, built once for the tests that only read it."""
+    from faq_cli.catalogue import active_paths, load_catalogue
+
+    return search.question_index(load_catalogue(active_paths(None, environ={})))
 
 
 def catalogue(tmp_path: Path, body: str) -> str:
@@ -173,17 +182,13 @@ def test_ukrainian_question_words_and_verbs_meet_an_english_catalogue(faq: Faq, 
 
 def test_a_stop_word_is_never_corrected_into_a_catalogue_word(faq: Faq) -> None:
     # 'would' is one letter from 'wound' (in the bundled answers); it must stay a stop word.
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     words = {w for t in search.query_terms("why would anyone kill generals", index) for w in t.words}
     assert not any(w.startswith("vound") for w in words)
 
 
 def test_a_misspelt_filler_word_is_filler_and_a_real_word_is_not_respelt() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     # 'anythng' is 'anything', a stop word: it does not weigh as a word the catalogue never uses.
     assert {t.term for t in search.query_terms("does the timing mean anythng", index)} == {
         t.term for t in search.query_terms("does the timing mean anything", index)
@@ -195,9 +200,7 @@ def test_a_misspelt_filler_word_is_filler_and_a_real_word_is_not_respelt() -> No
 
 
 def test_a_common_english_word_weighs_less_than_a_rare_one_the_catalogue_uses_as_often() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     keep, ambush = search.term_key("keep"), search.term_key("ambush")
     assert index.weight(keep) >= index.weight(ambush)  # each in one entry: by the catalogue's counts alike
     weights = {t.term: t.weight for t in search.query_terms("keep ambush", index)}
@@ -206,9 +209,7 @@ def test_a_common_english_word_weighs_less_than_a_rare_one_the_catalogue_uses_as
 
 
 def test_without_the_word_frequencies_every_word_keeps_its_weight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     monkeypatch.setattr(search, "__file__", str(tmp_path / "search.py"))  # no common_words.txt beside it
     monkeypatch.setattr(search, "_COMMON", {})
     keep = search.term_key("keep")
@@ -216,18 +217,14 @@ def test_without_the_word_frequencies_every_word_keeps_its_weight(tmp_path: Path
 
 
 def test_a_word_shaped_like_a_surname_is_a_name_however_it_is_typed() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     strangers = [t.term for t in search.query_terms("kostyukov biography", index) if t.stranger]
     assert strangers == [search.term_key("kostyukov")]
     assert not any(t.stranger for t in search.query_terms("alekseev biography", index))
 
 
 def test_a_catalogue_first_name_before_an_unknown_surname_is_someone_else() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     strangers = [t.term for t in search.query_terms("igor kostyukov biography", index) if t.stranger]
     assert strangers == [search.term_key("igor"), search.term_key("kostyukov")]
     assert not any(t.stranger for t in search.query_terms("igor kirillov biography", index))
@@ -235,18 +232,14 @@ def test_a_catalogue_first_name_before_an_unknown_surname_is_someone_else() -> N
 
 
 def test_a_year_the_catalogue_never_mentions_is_a_stranger_and_one_it_does_is_not() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert [t.term for t in search.query_terms("the 1991 coup", index) if t.stranger] == ["1991"]
     assert not any(t.stranger for t in search.query_terms("generals killed in 2024", index))
     assert not any(t.stranger for t in search.query_terms("about 250 people", index))
 
 
 def test_a_rank_before_a_catalogue_name_is_part_of_the_name() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     named = [t.term for t in search.query_terms("Lt Gen Kirillov killed", index)]
     assert named == [t.term for t in search.query_terms("Kirillov killed", index)]
     assert len(search.query_terms("general killed in moscow", index)) == 3  # a rank before no name is a word
@@ -268,7 +261,7 @@ def test_adverbs_in_ly_stem_as_their_adjective_but_generally_is_not_about_genera
 def test_an_everyday_subject_the_catalogue_never_mentions_is_a_stranger(tmp_path: Path) -> None:
     from faq_cli.catalogue import active_paths, load_catalogue
 
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert [t.term for t in search.query_terms("population of Rostov", index) if t.stranger]
     assert [t.term for t in search.query_terms("how many people live in Rostov", index) if t.stranger]
     assert not any(t.stranger for t in search.query_terms("the mutiny in Rostov", index))
@@ -279,18 +272,14 @@ def test_an_everyday_subject_the_catalogue_never_mentions_is_a_stranger(tmp_path
 
 
 def test_a_month_the_catalogue_never_mentions_is_a_stranger_and_one_it_does_is_not() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert len([t for t in search.query_terms("the plane crash in August", index) if t.stranger]) == 1
     assert not any(t.stranger for t in search.query_terms("the shooting in February", index))
     assert not any(t.stranger for t in search.query_terms("the shooting on Friday", index))  # only months
 
 
 def test_a_short_month_meets_the_month_written_in_full() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     short = [t.term for t in search.query_terms("shot on 6 Feb", index)]
     assert short == [t.term for t in search.query_terms("shot on 6 February", index)]
     assert [t.term for t in search.query_terms("killed in Sept", index) if t.stranger]  # never mentioned
@@ -298,25 +287,19 @@ def test_a_short_month_meets_the_month_written_in_full() -> None:
 
 def test_a_word_the_catalogue_writes_inside_a_name_is_not_a_stranger() -> None:
     # 'North Caucasus' is in Sarvarov's profile: 'the Caucasus' is not someone else.
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert not any(t.stranger for t in search.query_terms("had he served in Syria and the Caucasus", index))
     assert any(t.stranger for t in search.query_terms("had he served in Syria and the Balkans", index))
 
 
 def test_days_months_and_holidays_are_nobodys_name() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert not any(t.stranger for t in search.query_terms("general killed just before Christmas 2025", index))
     assert any(t.stranger for t in search.query_terms("general killed just before Navalny 2025", index))
 
 
 def test_a_compound_of_a_known_word_is_read_as_that_word() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     plain = {t.term for t in search.query_terms("intelligence", index)}
     assert plain and {t.term for t in search.query_terms("counterintelligence", index)} == plain
 
@@ -418,9 +401,7 @@ def test_ranking_is_deterministic_with_ties_broken_by_id(faq: Faq, tmp_path: Pat
 
 
 def test_two_swapped_letters_are_one_slip() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     assert [t.term for t in search.query_terms("waht", index)] == [t.term for t in search.query_terms("what", index)]
     assert [t.term for t in search.query_terms("alekseyve", index)] == [t.term for t in search.query_terms("alekseyev", index)]
 
@@ -446,9 +427,7 @@ def test_a_long_russian_stem_takes_a_long_ending_and_a_phrase_is_read_whole() ->
 
 
 def test_a_name_in_a_russian_case_is_the_name() -> None:
-    from faq_cli.catalogue import active_paths, load_catalogue
-
-    index = search.question_index(load_catalogue(active_paths(None, environ={})))
+    index = bundled_index()
     name = [t.term for t in search.query_terms("Алексеев", index)]
     for form in ("Алексеева", "Алексееву", "Алексеевым", "Alekseyeva"):
         assert [t.term for t in search.query_terms(form, index)] == name, form
