@@ -564,10 +564,12 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
         "failing",
         "failed",
     ),
+    # Everyday subjects asked in a phrase: each group is named by a one-word member listed in
+    # _EVERYDAY_WORDS, so the phrase counts as a stranger wherever the catalogue never uses it.
     ("population", "how many people live", "inhabitants"),
     ("manpower", "how many troops", "how many soldiers", "how many tanks", "troop numbers", "size of the army"),
-    ("private military company", "mercenaries", "mercenary", "mercenary group", "private army"),
     ("clock", "what time is it", "time is it"),
+    ("private military company", "mercenaries", "mercenary", "mercenary group", "private army"),
     ("stairs", "staircase", "stairwell", "stairway"),
     (
         "target",
