@@ -212,6 +212,27 @@ def incident(
 
 
 @app.command()
+def event(
+    id_or_text: Annotated[
+        list[str],
+        typer.Argument(
+            help="An event id, or words from its title or people.",
+            metavar="ID_OR_TEXT",
+            autocompletion=_complete("event_ids"),
+        ),
+    ],
+    as_json: JsonOpt = False,
+    output: FormatOpt = OutputFormat.text,
+) -> None:
+    """Show one event in full: when, who, what happened, sources.
+
+    Example: faq event wagner mutiny
+    """
+    with _running():
+        commands.event(id_or_text, as_json, output.value)
+
+
+@app.command()
 def timeline(
     year: YearOpt = None,
     since: SinceOpt = None,

@@ -114,6 +114,7 @@ LOOKUPS: dict[str, Command] = {
         )
     ),
     "incident": Command((JSON, FORMAT), words="id_or_text"),
+    "event": Command((JSON, FORMAT), words="id_or_text"),
     "timeline": Command((YEAR, SINCE, UNTIL, PERSON, JSON, FORMAT)),
     "profile": Command((JSON, FORMAT), words="name"),
     "people": Command((JSON,)),

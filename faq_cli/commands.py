@@ -11,7 +11,7 @@ own exit. Heavy modules are imported inside the functions that use them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -76,7 +76,7 @@ def _catalogue() -> Catalogue:
     from faq_cli.render.progress import index_progress
 
     try:
-        return index.load(active_paths(State.data), progress=index_progress())
+        return index.load(active_paths(State.data), progress=index_progress(), derivers=derivers())
     except CatalogueError as exc:
         import shlex
 
@@ -84,6 +84,23 @@ def _catalogue() -> Catalogue:
         command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
         suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
+
+
+def _search_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
+    from faq_cli import search
+
+    return search.derive(catalogue)
+
+
+def _name_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
+    from faq_cli import names
+
+    return names.derive(catalogue)
+
+
+def derivers() -> dict[str, Callable[[Catalogue], Iterable[tuple[str, bytes]]]]:
+    """What the compiled index stores besides the entries, built with them: search's structures, people's names."""
+    return {"search": _search_rows, "people-names": _name_rows}
 
 
 def _emit_json(document: Any) -> None:
@@ -190,22 +207,33 @@ def overview() -> None:
 
 
 def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text") -> None:
-    """`faq ask`: the best-matching question's answer."""
+    """`faq ask`: the entry that answers the question (a question's answer, a profile, an incident, an event
+    or a fact stated in one), or the closest candidates."""
     from faq_cli import query
 
     text = " ".join(question)
     markdown = _markdown(output, as_json)
-    result = query.ask(_catalogue(), text, top=top or 3)
+    catalogue = _catalogue()
+    number = query.question_number(text)
+    if number is not None and not 1 <= number <= len(catalogue.questions) and text.strip() not in catalogue.questions:
+        from faq_cli.render.terminal import print_error
+
+        count = len(catalogue.questions)
+        print_error(f"there is no question {number}: the questions are numbered 1 to {count} (faq questions lists them)")
+        if as_json:
+            _emit_json({"query": text, "match": None, "alternatives": []})
+        raise Exit(EXIT_NO_MATCH)
+    result = query.ask(catalogue, text, top=top or 3)
     # Without --top an answer stands alone; with no answer, the closest candidates are the point.
-    if not top and result.question is not None:
+    if not top and result.kind is not None:
         result = result._replace(alternatives=[])
-    missed = query.NoMatch(text, "question", result.alternatives) if result.question is None else None
+    missed = query.NoMatch(text, "question", result.alternatives, hint=result.hint) if result.kind is None else None
 
     def view(renderer: ModuleType) -> Any:
         return renderer.no_match(missed) if missed else renderer.answer(result)
 
     _output(as_json, lambda jr: jr.answer(result), view, view if markdown else None)
-    if result.question is None:
+    if result.kind is None:
         raise Exit(EXIT_NO_MATCH)
 
 
@@ -257,7 +285,9 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text")
 
     markdown = _markdown(output, as_json)
     catalogue = _catalogue()
-    found = query.find_incident(catalogue, " ".join(id_or_text))
+    text = " ".join(id_or_text)
+    found = query.find_incident(catalogue, text)
+    _other_kind(catalogue, text, "incident", found)
     if isinstance(found, query.NoMatch):
         _no_match(found, as_json, markdown)
     result = query.incident_view(catalogue, found)
@@ -266,6 +296,53 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text")
         return renderer.incident(result)
 
     _output(as_json, lambda jr: jr.incident_view(catalogue, result), view, view if markdown else None)
+
+
+def event(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
+    """`faq event`: one event in full."""
+    from faq_cli import query
+
+    markdown = _markdown(output, as_json)
+    catalogue = _catalogue()
+    text = " ".join(id_or_text)
+    found = query.find_event(catalogue, text)
+    _other_kind(catalogue, text, "event", found)
+    if isinstance(found, query.NoMatch):
+        _no_match(found, as_json, markdown)
+    result = query.event_view(catalogue, found)
+
+    def view(renderer: ModuleType) -> Any:
+        return renderer.event(result)
+
+    _output(as_json, lambda jr: jr.event_view(result), view, view if markdown else None)
+
+
+_OPENS = {
+    "question": ("questions", "faq ask"),
+    "person": ("people", "faq profile"),
+    "incident": ("incidents", "faq incident"),
+    "event": ("events", "faq event"),
+}
+
+
+def _other_kind(catalogue: Catalogue, text: str, wanted: str, found: object = None) -> None:
+    """An id of another kind of entry given to a command for one kind: say what it is and which command opens
+    it (exit 1), never show another entry in its place. A single word that is also an id ('kirillov', a
+    person) is read as words first: only when no entry of the wanted kind matches is it taken for the id."""
+    from faq_cli import query
+
+    entry_id = text.strip()
+    if entry_id in getattr(catalogue, _OPENS[wanted][0]):
+        return
+    if "-" not in entry_id and found is not None and not isinstance(found, query.NoMatch):
+        return
+    for kind, (section, command) in _OPENS.items():
+        if kind != wanted and entry_id in getattr(catalogue, section):
+            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {command} {entry_id}", EXIT_NO_MATCH)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def timeline(
@@ -298,6 +375,7 @@ def profile(name: list[str], as_json: bool = False, output: str = "text") -> Non
     markdown = _markdown(output, as_json)
     catalogue = _catalogue()
     found = query.find_person(catalogue, " ".join(name))
+    _other_kind(catalogue, " ".join(name), "person", found)
     if isinstance(found, query.NoMatch):
         _no_match(found, as_json, markdown)
     result = query.profile(catalogue, found)
@@ -335,7 +413,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
     from faq_cli.render.progress import index_progress
 
     # Through the index: only files changed since the last check are parsed again.
-    found, file_count = index.check(paths or active_paths(State.data), progress=index_progress())
+    found, file_count = index.check(paths or active_paths(State.data), progress=index_progress(), derivers=derivers())
     if as_json:
         _emit_json([p.to_json() for p in found])
     else:

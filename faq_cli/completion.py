@@ -74,6 +74,13 @@ def incident_ids(ctx: typer.Context, incomplete: str) -> Candidates:
     return _quietly(ctx, incomplete, lambda c, _: ((i.id, i.title) for i in c.incidents.values()))
 
 
+def event_ids(ctx: typer.Context, incomplete: str) -> Candidates:
+    """Event ids, each with its title as help; only for the first word."""
+    if _typed(ctx, "id_or_text"):
+        return []
+    return _quietly(ctx, incomplete, lambda c, _: ((e.id, e.title) for e in c.events.values()))
+
+
 def question_ids(ctx: typer.Context, incomplete: str) -> Candidates:
     """Question ids, only for a first word begun by the user: after that they are typing a question in words."""
     if _typed(ctx, "question") or not incomplete:

@@ -21,7 +21,6 @@ this call.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import re
@@ -29,7 +28,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, Collection, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,7 +46,7 @@ from faq_cli.record import MISSING, fields, is_record
 if TYPE_CHECKING:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 6"
+FORMAT = "faq-cli index 7"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -61,6 +60,9 @@ STALE_TEMP_SECONDS = 3600
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
+Deriver = Callable[[m.Catalogue], Iterable[tuple[str, bytes]]]
+"""What a layer above derives from a whole catalogue (search structures, name tables), as key → value
+rows; the index stores them with the entries when it is built, and serves them back by name."""
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, mode
 
 _SCHEMA = """
@@ -79,8 +81,7 @@ CREATE INDEX entries_by_file ON entries(file);
 CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
-CREATE TABLE derived(name TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE derived_terms(name TEXT NOT NULL, term TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(name, term)) WITHOUT ROWID;
+CREATE TABLE derived(name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(name, key)) WITHOUT ROWID;
 CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
@@ -110,9 +111,12 @@ def cache_dir() -> Path:
 # The modules that decide what an index holds: how files are read and checked, what entries are,
 # and what search derives from them. Another version of any of them means another index.
 _SHAPING = (
-    *("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "search", "validate", "yamlfile"),
+    *("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "validate", "yamlfile"),
     "render/text",  # inert(), applied before Markdown is parsed
 )
+
+
+_DERIVING = ("search", "text")  # packages whose every file shapes what derivers store
 
 
 def code_fingerprint() -> str:
@@ -121,9 +125,18 @@ def code_fingerprint() -> str:
 
     here = Path(__file__).parent
     parts = [__version__]
-    for name in _SHAPING:
+    names = [f"{name}.py" for name in (*_SHAPING, "names")]
+    for package in _DERIVING:
+        with contextlib.suppress(OSError):
+            names += sorted(
+                f"{package}/{e.name}" for e in os.scandir(here / package) if e.is_file() and not e.name.endswith(".pyc")
+            )
+        with contextlib.suppress(OSError):
+            for sub in sorted(e.name for e in os.scandir(here / package) if e.is_dir() and e.name != "__pycache__"):
+                names += sorted(f"{package}/{sub}/{e.name}" for e in os.scandir(here / package / sub) if e.is_file())
+    for name in names:
         try:
-            st = os.stat(here / f"{name}.py")
+            st = os.stat(here / name)
         except OSError:
             continue
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
@@ -140,25 +153,27 @@ def index_path(paths: Sequence[str]) -> Path:
 # ---- the entry point --------------------------------------------------------------------------------
 
 
-def load(paths: Sequence[str], progress: Progress | None = None) -> m.Catalogue:
+def load(paths: Sequence[str], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None) -> m.Catalogue:
     """The catalogue under `paths`, served from its index; raises CatalogueError when it is invalid."""
     files, extra = catalogue_files(paths)
     names = [str(f) for f in files]
-    state = _state(paths, names, progress)
+    state = _state(paths, names, progress, derivers or {})
     problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
     if problems:
         raise CatalogueError(problems)
     return state.catalogue(paths)
 
 
-def check(paths: Sequence[str], progress: Progress | None = None) -> tuple[list[Problem], int]:
+def check(
+    paths: Sequence[str], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+) -> tuple[list[Problem], int]:
     """Every problem of the catalogue under `paths` and its number of files, from the index (for `faq validate`)."""
     files, extra = catalogue_files(paths)
-    state = _state(paths, [str(f) for f in files], progress)
+    state = _state(paths, [str(f) for f in files], progress, derivers or {})
     return sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column)), len(files)
 
 
-def _state(paths: Sequence[str], names: list[str], progress: Progress | None) -> _Index:
+def _state(paths: Sequence[str], names: list[str], progress: Progress | None, derivers: Mapping[str, Deriver]) -> _Index:
     """The index for `names`: the cached one when fresh, else updated or rebuilt."""
     stamps = {name: _stamp(name) for name in names}
     try:
@@ -176,7 +191,7 @@ def _state(paths: Sequence[str], names: list[str], progress: Progress | None) ->
         if plan.touched and target is not None:
             _record_touched(target, plan.touched)
         return old
-    return _build(target, old, plan, stamps, progress, paths)
+    return _build(target, old, plan, stamps, progress, paths, derivers)
 
 
 # ---- an opened index --------------------------------------------------------------------------------
@@ -196,7 +211,7 @@ class _Index:
 
     def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
         store = Store(self.db, paths, self.synonyms)
-        store.target, store.build = self.target, self.build
+        store.target = self.target
         store.catalogue = m.Catalogue(
             info=self.info,
             synonyms=self.synonyms,
@@ -356,13 +371,14 @@ def _build(
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
     paths: Sequence[str],
+    derivers: Mapping[str, Deriver],
 ) -> _Index:
     """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails."""
     temp = _temp_file(target) if target is not None else None
     if temp is not None:
         try:
             db = _connect(temp)
-            _fill(db, old, plan, stamps, progress, paths)
+            _fill(db, old, plan, stamps, progress, paths, derivers)
             _sync(temp)
             os.replace(temp, target)  # type: ignore[arg-type]
             index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
@@ -371,7 +387,7 @@ def _build(
         except (sqlite3.Error, OSError, ValueError):
             _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
     db = _connect(":memory:")
-    _fill(db, old, plan, stamps, progress, paths)
+    _fill(db, old, plan, stamps, progress, paths, derivers)
     return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
 
 
@@ -419,6 +435,7 @@ def _fill(
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
     paths: Sequence[str],
+    derivers: Mapping[str, Deriver],
 ) -> None:
     """Write the whole index into `db`: a copy of `old` with the changed files parsed again, or every file."""
     db.execute("PRAGMA journal_mode = OFF")  # a temporary file: a crash leaves nothing to recover
@@ -447,8 +464,8 @@ def _fill(
         if trusted is not None:
             db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
     _merge(db, names)
-    db.execute("DELETE FROM derived")  # what search derives is stored again on first use, from the new content
-    db.execute("DELETE FROM derived_terms")
+    db.execute("DELETE FROM derived")
+    _derive(db, paths, derivers)
     db.execute("COMMIT")
     # Statistics for the query planner, of this content: without them a lookup by person scans a date range.
     # (PRAGMA optimize would gather them only for tables that this build's own queries happened to use.)
@@ -573,6 +590,25 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
         if pos in compiled.markdown:
             markdown.append((rowid, *compiled.markdown[pos]))
     db.executemany("INSERT INTO markdown VALUES (?, ?, ?)", markdown)
+
+
+def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str, Deriver]) -> None:
+    """Store what each deriver makes of the new content (nothing when the catalogue has problems: it is
+    never served). A deriver that fails stores nothing: the layer above derives in memory instead."""
+    if not derivers:
+        return
+    index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
+    if index.problems:
+        return
+    catalogue = index.catalogue(paths)
+    for name, derive in derivers.items():
+        db.execute("SAVEPOINT derive")
+        try:
+            db.executemany("INSERT INTO derived VALUES (?, ?, ?)", ((name, k, v) for k, v in derive(catalogue)))
+            db.execute("RELEASE derive")
+        except (ValueError, KeyError, TypeError, sqlite3.Error):
+            db.execute("ROLLBACK TO derive")
+            db.execute("RELEASE derive")
 
 
 def _merge(db: sqlite3.Connection, names: list[str]) -> None:
@@ -802,128 +838,6 @@ def _decode(text: str) -> Any:
     return json.loads(text, object_hook=_revive)
 
 
-def _pack(value: object) -> object:
-    """Any structure of records, dataclasses, dicts, lists, tuples and sets as JSON-ready data that `_unpack` restores exactly."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list):
-        return [_pack(v) for v in value]
-    if isinstance(value, tuple):
-        return {"$u": [_pack(v) for v in value]}
-    if isinstance(value, set | frozenset):
-        return {"$s": [_pack(v) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {"$o": {k: _pack(v) for k, v in value.items()}}
-        if all(type(k) is int for k in value):
-            return {"$i": {str(k): _pack(v) for k, v in value.items()}}
-        return {"$m": [[_pack(k), _pack(v)] for k, v in value.items()]}
-    if is_record(value) and not isinstance(value, type):  # the model's classes
-        return {"$c": type(value).__name__, "f": {name: _pack(getattr(value, name)) for name in fields(value)}}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # search's
-        return {"$c": type(value).__name__, "f": {f.name: _pack(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    raise TypeError(f"cannot store a {type(value).__name__}")
-
-
-# ---- search's indexes, stored by term ----------------------------------------------------------------
-# At 200,000 incidents the question index is 2.75 MB of JSON, 95 ms to read whole, of which its postings,
-# IDF and spread (one entry per term) are most; a query needs a few dozen terms. So those three maps are
-# stored a row per term and read a term at a time, the rest of the index as one document.
-
-_BY_TERM = {"postings", "idf", "spread"}
-_PACKED = "packed:"  # the mark of a derived document in its class's own plain form (see names.NameTable.pack)
-_TERMS = "by-term:"  # the mark of a derived document whose per-term maps are in derived_terms
-
-
-def _dataclass_fields(value: object) -> list[str]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [f.name for f in dataclasses.fields(value)]
-    return []
-
-
-class _TermRows:
-    """A stored index's per-term rows, each read once; from an index built anew if the file fails meanwhile."""
-
-    def __init__(self, store: Store, name: str, build: Callable[[m.Catalogue], Any]) -> None:
-        self.store, self.name, self.build = store, name, build
-        self.found: dict[str, tuple[float, float, dict[int, float]] | None] = {}
-        self.whole: Any = None  # the index built from the YAML files, once the stored one has failed
-
-    def get(self, term: str) -> tuple[float, float, dict[int, float]] | None:
-        if term in self.found:
-            return self.found[term]
-        row: tuple[float, float, dict[int, float]] | None = None
-        if self.whole is None:
-            rows = self.store.rows("SELECT data FROM derived_terms WHERE name = ? AND term = ?", (self.name, term))
-            if rows:
-                try:
-                    idf, spread, docs, weights = json.loads(rows[0][0])
-                    row = (float(idf), float(spread), dict(zip(docs, weights, strict=True)))
-                except (ValueError, TypeError):
-                    rows = None
-            if rows is None:  # the index failed under us: the rest of this call reads the YAML files
-                self.whole = self.build(self.store.fallback())
-        if self.whole is not None:
-            posting = self.whole.postings.get(term)
-            row = None if posting is None else (self.whole.idf[term], self.whole.spread[term], posting)
-        self.found[term] = row
-        return row
-
-
-class _TermField(dict[str, Any]):
-    """One of the per-term maps (IDF, spread, postings) of a stored index, as a dict that reads on demand.
-    Only what search.py asks of it at query time is served: `get`, `in` and `[]`."""
-
-    def __init__(self, rows: _TermRows, part: int) -> None:
-        super().__init__()
-        self.rows, self.part = rows, part
-
-    def get(self, term: str, default: Any = None) -> Any:
-        row = self.rows.get(term)
-        return default if row is None else row[self.part]
-
-    def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self.rows.get(term) is not None
-
-    def __getitem__(self, term: str) -> Any:
-        row = self.rows.get(term)
-        if row is None:
-            raise KeyError(term)
-        return row[self.part]
-
-
-def _structure_types() -> dict[str, type]:
-    from faq_cli import search
-
-    found = dict(_MODEL_TYPES)
-    found.update((n, v) for n, v in vars(search).items() if isinstance(v, type) and dataclasses.is_dataclass(v))
-    return found
-
-
-def _unpack(text: str) -> Any:
-    types = _structure_types()
-
-    def revive(data: dict[str, Any]) -> object:
-        if "$c" in data:
-            obj: Any = object.__new__(types[data["$c"]])  # KeyError on a foreign type: treated as a damaged index
-            for name, item in data["f"].items():
-                object.__setattr__(obj, name, item)
-            return obj
-        if "$o" in data:
-            return data["$o"]
-        if "$i" in data:
-            return {int(k): v for k, v in data["$i"].items()}
-        if "$u" in data:
-            return tuple(data["$u"])
-        if "$s" in data:
-            return set(data["$s"])
-        if "$m" in data:
-            return {k: v for k, v in data["$m"]}
-        return data
-
-    return json.loads(text, object_hook=revive)
-
-
 # ---- a file's ids and references, for the cross-file checks ------------------------------------------
 
 
@@ -1017,9 +931,7 @@ class Store:
         self.catalogue = m.Catalogue()  # the indexed catalogue this store serves, set once it exists
         self._maxspan: dict[str, int] | None = None
         self._counts: dict[str, int] = {}
-        self._derived: dict[str, Any] = {}
         self.target: Path | None = None  # the index file, when it is one (not in memory)
-        self.build = ""  # which build of it: derived data is written back only to the same one
 
     # -- safety net
 
@@ -1157,7 +1069,7 @@ class Store:
         if chosen is not None:  # an incident is also found by the names of its people
             from faq_cli import names
 
-            table = self.prebuilt("people-names", names.name_table)
+            table = names.people_names(self.catalogue)
             for number in names.shortlist(table, text, 2):
                 for incident in self.dated("incidents", (), None, None, table.ids[number]):
                     chosen.setdefault(incident.id, incident)
@@ -1191,65 +1103,11 @@ class Store:
             return None
         return _row_tokens(text, rows[0][1])
 
-    def prebuilt(self, name: str, build: Callable[[m.Catalogue], T]) -> T:
-        """What search.py derives from the whole catalogue: read from the index, else built now and stored there."""
-        if name not in self._derived:
-            value = None
-            rows = self.rows("SELECT data FROM derived WHERE name = ?", (name,))
-            if rows:
-                try:
-                    value = self._read_derived(name, rows[0][0], build)
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    value = None
-            if value is None:
-                value = build(self.memory or self.catalogue)
-                if self.memory is None:
-                    self._store_derived(name, value)
-            self._derived[name] = value
-        result: T = self._derived[name]
-        return result
-
-    def _read_derived(self, name: str, data: str, build: Callable[[m.Catalogue], Any]) -> Any:
-        """A stored derived structure; one stored by term gets maps that read a term's row on first use."""
-        if data.startswith(_PACKED):
-            kind, _, packed = data[len(_PACKED) :].partition(":")
-            return _packable()[kind].unpack(json.loads(packed))
-        if not data.startswith(_TERMS):
-            return _unpack(data)
-        value = _unpack(data[len(_TERMS) :])
-        rows = _TermRows(self, name, build)
-        value.postings, value.idf, value.spread = _TermField(rows, 2), _TermField(rows, 0), _TermField(rows, 1)
-        return value
-
-    def _store_derived(self, name: str, value: object) -> None:
-        """Keep a derived structure in the index file for the next calls (best effort: never fails a lookup)."""
-        if self.target is None:
-            return
-        try:
-            terms: list[tuple[str, str, str]] = []
-            if set(_dataclass_fields(value)) >= _BY_TERM:  # search's Index: its per-term maps go in rows of their own
-                postings, idf, spread = value.postings, value.idf, value.spread  # type: ignore[attr-defined]
-                terms = [(name, t, _json([idf[t], spread[t], list(p), list(p.values())])) for t, p in postings.items()]
-                value = dataclasses.replace(value, postings={}, idf={}, spread={})  # type: ignore[type-var]
-            if type(value).__name__ in _packable():
-                data = f"{_PACKED}{type(value).__name__}:{_json(value.pack())}"  # type: ignore[attr-defined]
-            else:
-                data = (_TERMS if terms else "") + _json(_pack(value))
-            db = _connect(self.target)
-            try:
-                db.execute("PRAGMA busy_timeout = 200")
-                db.execute("BEGIN IMMEDIATE")
-                # Only into the very file this store reads: a newer index renamed over it has its own.
-                row = db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
-                if row is not None and row[0] == self.build:
-                    db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?)", (name, data))
-                    db.execute("DELETE FROM derived_terms WHERE name = ?", (name,))
-                    db.executemany("INSERT INTO derived_terms VALUES (?, ?, ?)", terms)
-                db.execute("COMMIT")
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError, TypeError, ValueError):
-            pass
+    def derived(self, name: str) -> DerivedRows | None:
+        """The rows a layer above derived from this catalogue when the index was built (see `Deriver`)."""
+        if self.memory is not None:
+            return None
+        return DerivedRows(self, name)
 
     def _expand(self, text: str) -> str:
         """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""
@@ -1270,11 +1128,35 @@ class Store:
         return self._maxspan
 
 
-def _packable() -> dict[str, Any]:
-    """The derived structures stored in a plain form of their own (a `pack` and an `unpack`), by class name."""
-    from faq_cli.names import NameTable
+class DerivedRows:
+    """One deriver's rows, as stored at build time: by key, or every key under a prefix."""
 
-    return {"NameTable": NameTable}
+    _CHUNK = 500  # keys per query: under SQLite's oldest limit of 999 parameters
+
+    def __init__(self, store: Store, name: str) -> None:
+        self.store, self.name = store, name
+
+    def get(self, keys: Collection[str]) -> dict[str, bytes]:
+        wanted = list(keys)
+        found: dict[str, bytes] = {}
+        for at in range(0, len(wanted), self._CHUNK):
+            chunk = wanted[at : at + self._CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.store.rows(f"SELECT key, value FROM derived WHERE name = ? AND key IN ({marks})", [self.name, *chunk])
+            if rows is None:
+                raise ValueError("the index failed")
+            found.update((r[0], bytes(r[1])) for r in rows)
+        return found
+
+    def scan(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+        # every key under the prefix: from the prefix up to the prefix with its last character's successor
+        high = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
+        rows = self.store.rows(
+            "SELECT key, value FROM derived WHERE name = ? AND key >= ? AND key < ?", (self.name, prefix, high)
+        )
+        if rows is None:
+            raise ValueError("the index failed")
+        return ((r[0], bytes(r[1])) for r in rows)
 
 
 class Section(Mapping[str, Any]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Literal, Protocol, TypeVar
 
 from faq_cli.record import field, record
@@ -304,6 +304,18 @@ Entry = Source | Person | Incident | Event | Question
 T = TypeVar("T")
 
 
+class DerivedRows(Protocol):
+    """Rows of what a layer above derived from a catalogue, stored with its compiled index."""
+
+    def get(self, keys: Collection[str]) -> dict[str, bytes]:
+        """The values of those keys that exist."""
+        ...
+
+    def scan(self, prefix: str) -> Iterator[tuple[str, bytes]]:
+        """Every row whose key starts with `prefix`."""
+        ...
+
+
 class CatalogueIndex(Protocol):
     """Lookups a compiled index answers without reading every entry (see `faq_cli/index.py`).
 
@@ -325,8 +337,8 @@ class CatalogueIndex(Protocol):
         """The entries of `section` most likely to match `text`; None when the section is small enough to rank whole."""
         ...
 
-    def prebuilt(self, name: str, build: Callable[[Catalogue], T]) -> T:
-        """What `build` derives from the whole catalogue, as stored when the index was built (or built now)."""
+    def derived(self, name: str) -> DerivedRows | None:
+        """The rows a layer above derived from the whole catalogue when the index was built (None: derive them now)."""
         ...
 
     def parsed(self, section: str, entry_id: str, text: str) -> Sequence[object] | None:

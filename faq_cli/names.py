@@ -15,6 +15,7 @@ first, and only its people are scored.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -153,6 +154,13 @@ class NameTable:
     key_owners: list[str] = field(default_factory=list)  # per key: the numbers of the people it names
     words: list[str] = field(default_factory=list)  # every distinct word of a key
     word_keys: list[str] = field(default_factory=list)  # per word: the numbers of the keys it is in
+    positions: dict[str, int] | None = field(default=None, repr=False, compare=False)  # worked out, never stored
+
+    def word_positions(self) -> dict[str, int]:
+        """Each name word's position in `words` (worked out once per table)."""
+        if self.positions is None:
+            self.positions = {w: n for n, w in enumerate(self.words)}
+        return self.positions
 
     def names_of(self, person: int) -> list[str]:
         return [self.keys[int(k)] for k in self.person_keys[person].split()]
@@ -176,18 +184,41 @@ class NameTable:
         return sorted(map(int, set(postings[0]).intersection(*postings[1:])))
 
     def pack(self) -> list[str]:
-        return ["\n".join(getattr(self, name)) for name in self.__slots__]
+        return ["\n".join(getattr(self, name)) for name in STORED]
 
     @classmethod
     def unpack(cls, data: list[str]) -> NameTable:
         """The table `pack` gave; ValueError for anything else."""
-        if not isinstance(data, list) or len(data) != len(cls.__slots__) or not all(isinstance(t, str) for t in data):
+        if not isinstance(data, list) or len(data) != len(STORED) or not all(isinstance(t, str) for t in data):
             raise ValueError("not a name table")
-        table = cls(*(text.split("\n") if text else [] for text in data))
+        ids, person_keys, keys, sorted_keys, key_owners, words, word_keys = (text.split("\n") if text else [] for text in data)
+        table = cls(ids, person_keys, keys, sorted_keys, key_owners, words, word_keys)
         sizes = ({len(table.ids), len(table.person_keys)}, {len(table.keys), len(table.sorted_keys), len(table.key_owners)})
         if any(len(s) != 1 for s in sizes) or len(table.words) != len(table.word_keys):
             raise ValueError("not a name table")
         return table
+
+
+COMMON_WORD = 4.5  # Zipf at and above which a word of the query is taken as a word, not a name ('will', 'may')
+
+
+def people_in(text: str, catalogue: Catalogue) -> list[str]:
+    """The people a text names by a word of one of their names (a surname, a first name), in any of the
+    spellings the name keys fold together; common words are not taken for names."""
+    from faq_cli.text import lexicon
+
+    table = people_names(catalogue)
+    positions = table.word_positions()
+    keys: list[int] = []
+    for word in dict.fromkeys(name_key(text[:MAX_QUERY_CHARS]).split()):
+        n = positions.get(word)
+        if n is None or len(word) < 4 or word in _RANKS or lexicon.zipf(word) >= COMMON_WORD:
+            continue
+        keys.extend(map(int, table.word_keys[n].split()))
+    return [table.ids[p] for p in table.owners(keys)]
+
+
+STORED = ("ids", "person_keys", "keys", "sorted_keys", "key_owners", "words", "word_keys")
 
 
 def name_table(catalogue: Catalogue) -> NameTable:
@@ -220,11 +251,25 @@ def name_table(catalogue: Catalogue) -> NameTable:
     )
 
 
+ROWS = "people-names"  # the name the compiled index stores the table under
+
+
+def derive(catalogue: Catalogue) -> Iterator[tuple[str, bytes]]:
+    """The name table as the compiled index stores it: one row."""
+    yield "table", json.dumps(name_table(catalogue).pack(), ensure_ascii=False).encode()
+
+
 def people_names(catalogue: Catalogue) -> NameTable:
     """The catalogue's name table: as stored in its index, else worked out now (and kept for the catalogue)."""
-    if catalogue.index is not None:
-        return catalogue.index.prebuilt("people-names", name_table)
-    return cached("people-names", catalogue, name_table)
+    rows = catalogue.index.derived(ROWS) if catalogue.index is not None else None
+    if rows is not None:
+        try:
+            data = rows.get(("table",)).get("table")
+            if data is not None:
+                return NameTable.unpack(json.loads(data))
+        except ValueError:
+            pass  # damaged or missing: worked out from the entries below
+    return cached(ROWS, catalogue, name_table)
 
 
 _CACHE: dict[tuple[str, int], tuple[Catalogue, object]] = {}
@@ -310,13 +355,27 @@ INCIDENT_MARGIN = 3.0
 
 def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
     """Incidents by how well the query names them: title, place, kind, people's names."""
+    entries = []
+    for incident in catalogue.incidents.values():
+        names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
+        entries.append((incident.id, [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]))
+    return rank_entries(query, entries)
+
+
+EXACT = 110.0  # the score of a text the query gives word for word: ahead of every partial match by the margin
+
+
+def rank_entries(query: str, entries: Iterable[tuple[str, Sequence[str]]]) -> list[Scored]:
+    """Entries (id and the texts that name it) by how closely the query comes to one of those texts; a text
+    the query gives exactly (in any spelling the keys fold together) wins outright."""
     from rapidfuzz import fuzz
 
     q = name_key(query[:MAX_QUERY_CHARS])
-    scored: list[Scored] = []
-    for incident in catalogue.incidents.values():
-        names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
-        fields = [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]
-        score = max((fuzz.token_set_ratio(q, name_key(f)) for f in fields), default=0.0) if q else 0.0
-        scored.append(Scored(incident.id, float(score)))
+    scored = []
+    for entry_id, texts in entries:
+        keys = [name_key(f) for f in texts]
+        if q and q in keys:
+            scored.append(Scored(entry_id, EXACT))
+        else:
+            scored.append(Scored(entry_id, float(max((fuzz.token_set_ratio(q, k) for k in keys), default=0.0)) if q else 0.0))
     return sorted(scored, key=lambda s: (-s.score, s.id))

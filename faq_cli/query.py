@@ -49,18 +49,34 @@ class Candidate(NamedTuple):
     id: str
     label: str
     score: float
+    kind: str = "question"
 
 
 class NoMatch(NamedTuple):
-    """Nothing matched well enough; the closest candidates, best first."""
+    """Nothing matched well enough; the closest candidates, best first (and an entry the query names, to open)."""
 
     query: str
     what: str
     candidates: list[Candidate]
     ambiguous: bool = False
+    hint: Related | None = None
+
+
+class Fact(NamedTuple):
+    """One of an entry's own fields, stated in a line or two: what a question about that field asked."""
+
+    field: str  # age, born, birthplace, status, position; date, place, casualties, targets, attribution
+    text: str
+    sources: list[Source]
 
 
 class Answer(NamedTuple):
+    """What `faq ask` found: the matched entry of any kind (or none), with what to show beside it.
+
+    A question keeps its own fields (`question`, `sources`, `related`, `disputes`, `parsed`); a person,
+    incident or event comes with its card (`view`), and a question about one of its fields with the
+    `fact`. With no confident match, `hint` may name an entry the query speaks of, to open directly."""
+
     query: str
     question: Question | None
     score: float
@@ -69,6 +85,11 @@ class Answer(NamedTuple):
     related: list[Related]
     disputes: list[DisputeView]
     parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
+    kind: str | None = None  # question, person, incident or event; None when nothing matched well enough
+    entry: Question | Person | Incident | Event | None = None
+    view: Profile | IncidentView | EventView | None = None
+    fact: Fact | None = None
+    hint: Related | None = None
 
 
 class PersonRole(NamedTuple):
@@ -97,6 +118,16 @@ class IncidentView(NamedTuple):
     disputes: list[DisputeView]
     incidents: list[Related]
     parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
+
+
+class EventView(NamedTuple):
+    event: Event
+    people: list[Related]
+    sources: list[Source]
+    questions: list[Related]
+    incidents: list[Related]  # within a week of it
+    disputes: list[DisputeView]
+    parsed: Mapping[str, Sequence[object]] = {}
 
 
 class TimelineItem(NamedTuple):
@@ -214,39 +245,204 @@ def numbered_questions(catalogue: Catalogue, tag: str | None = None) -> list[tup
 
 
 def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
-    """The best-matching question, or none when no question fits well enough."""
+    """The entry of any kind that answers the query (or a stated fact from it), or none when no entry fits
+    well enough; with the runners-up."""
     query = names.printable(query)
-    direct = _question_by_id_or_number(catalogue, query)
-    ranked, best = search.answer_question(query, catalogue)
+    found = search.answer(catalogue, query)
+    ranked = list(found.ranked)
+    best = found.best
+    direct = _direct(catalogue, query)
     if direct is not None:
-        ranked = [names.Scored(direct.id, 100.0)] + [s for s in ranked if s.id != direct.id]
-        best = ranked[0]
-    rest = [s for s in ranked if s.score > 0 and (best is None or s.id != best.id)][: max(top, 0)]
-    alternatives = [Candidate(s.id, catalogue.questions[s.id].question, round(s.score, 1)) for s in rest]
+        best = search.Found(direct[0], direct[1].id, _entry_label(direct[1]), 100.0, 1.0)
+        ranked = [best, *(f for f in ranked if (f.kind, f.id) != (best.kind, best.id))]
+    fact: Fact | None = None
+    if direct is None and not _asks_its_own_question(found):
+        asked = _asked_fact(catalogue, query, ranked[:FACT_CANDIDATES])
+        if asked is not None:
+            best, fact = asked
+            ranked = [best, *(f for f in ranked if (f.kind, f.id) != (best.kind, best.id))]
+    rest = [f for f in ranked if best is None or (f.kind, f.id) != (best.kind, best.id)][: max(top, 0)]
+    alternatives = [Candidate(f.id, f.label, f.score, f.kind) for f in rest]
     if best is None:
-        return Answer(query, None, 0.0, alternatives, [], [], [])
-    question = catalogue.questions[best.id]
-    return Answer(
-        query,
-        question,
-        round(best.score, 1),
-        alternatives,
-        sources_of(catalogue, question.sources),
-        related(catalogue, question.related),
-        disputes(catalogue, question),
-        _parsed(catalogue, "questions", question.id, question.answer),
-    )
+        return Answer(query, None, 0.0, alternatives, [], [], [], hint=_named_entry(catalogue, query, ranked[:FACT_CANDIDATES]))
+    entry = _entry(catalogue, best.kind, best.id)
+    if isinstance(entry, Question):
+        return Answer(
+            query,
+            entry,
+            best.score,
+            alternatives,
+            sources_of(catalogue, entry.sources),
+            related(catalogue, entry.related),
+            disputes(catalogue, entry),
+            _parsed(catalogue, "questions", entry.id, entry.answer),
+            "question",
+            entry,
+        )
+    view: Profile | IncidentView | EventView
+    if isinstance(entry, Person):
+        view = profile(catalogue, entry)
+    elif isinstance(entry, Incident):
+        view = incident_view(catalogue, entry)
+    else:
+        view = event_view(catalogue, entry)
+    return Answer(query, None, best.score, alternatives, view.sources, [], view.disputes, {}, best.kind, entry, view, fact)
 
 
-def _question_by_id_or_number(catalogue: Catalogue, query: str) -> Question | None:
+_KIND_SECTION = {"question": "questions", "person": "people", "incident": "incidents", "event": "events"}
+
+
+def _entry(catalogue: Catalogue, kind: str, entry_id: str) -> Question | Person | Incident | Event:
+    entry: Question | Person | Incident | Event = getattr(catalogue, _KIND_SECTION[kind])[entry_id]
+    return entry
+
+
+def _entry_label(entry: Question | Person | Incident | Event) -> str:
+    if isinstance(entry, Question):
+        return entry.question
+    return entry.name if isinstance(entry, Person) else entry.title
+
+
+def _direct(catalogue: Catalogue, query: str) -> tuple[str, Question | Person | Incident | Event] | None:
+    """An entry the query names by its id, or a question by its number."""
     text = query.strip()
-    if text in catalogue.questions:
-        return catalogue.questions[text]
-    if text.isdigit() and text.isascii() and len(text) <= 9:  # int() refuses very long digit strings
-        number = int(text)
-        if 1 <= number <= len(catalogue.questions):
-            return catalogue.questions[list(catalogue.questions)[number - 1]]
+    for kind, section in _KIND_SECTION.items():
+        entries = getattr(catalogue, section)
+        if text in entries:
+            return kind, entries[text]
+    number = question_number(text)
+    if number is not None and 1 <= number <= len(catalogue.questions):
+        return "question", catalogue.questions[list(catalogue.questions)[number - 1]]
     return None
+
+
+def question_number(text: str) -> int | None:
+    """The number a query gives, when it is one (`faq ask 3`)."""
+    text = text.strip()
+    if text.isdigit() and text.isascii() and len(text) <= 9:  # int() refuses very long digit strings
+        return int(text)
+    return None
+
+
+def _named_entries(catalogue: Catalogue, query: str, found: Sequence[search.Found]) -> list[search.Found]:
+    """The people, incidents and events the query names, best ranked first: people by a word of their
+    name (any spelling), incidents and events by the words of their title."""
+    people = names.people_in(query, catalogue)
+
+    def names_it(f: search.Found) -> bool:
+        if f.kind == "question":
+            return False
+        if f.named >= NAMED or (f.kind == "person" and f.id in people):
+            return True
+        entry = _entry(catalogue, f.kind, f.id)
+        involved = [p.person for p in entry.people] if isinstance(entry, Incident) else list(getattr(entry, "people", ()))
+        return any(p in people for p in involved)
+
+    named = [f for f in found if names_it(f)]
+    seen = {f.id for f in named if f.kind == "person"}
+    for person_id in people:
+        if person_id not in seen:
+            named.append(search.Found("person", person_id, catalogue.people[person_id].name, 0.0, 1.0))
+    return named
+
+
+def _named_entry(catalogue: Catalogue, query: str, found: Sequence[search.Found]) -> Related | None:
+    """The entry to open with `faq profile`, `faq incident` or `faq event` when no answer fits: one the query
+    names (only when it names one alone)."""
+    named = _named_entries(catalogue, query, found)
+    return related(catalogue, [named[0].id])[0] if len(named) == 1 else None
+
+
+NAMED = 0.5  # the share of the query's weight an entry's title must match for the query to name it
+FACT_CANDIDATES = 15  # how far down the ranking a named entry is looked for, for a question about its fields
+OWN_QUESTION = 0.8  # a confident question whose own wording matches this share of the query stays the answer
+
+
+def _asks_its_own_question(found: search.Answered) -> bool:
+    """Whether the query is, near enough, a catalogue question's own wording: its curated answer then wins
+    over a stated fact ('when were the Abu Dhabi talks' is answered by that question, not the event's date)."""
+    best = found.best
+    return best is not None and best.kind == "question" and best.named >= OWN_QUESTION
+
+
+def _asked_fact(catalogue: Catalogue, query: str, found: Sequence[search.Found]) -> tuple[search.Found, Fact] | None:
+    """A person, incident or event the query names, with the field it asks about, when the entry states it."""
+    for f in _named_entries(catalogue, query, found):
+        field = search.asked_field(query, f.kind)
+        if field is None:
+            continue
+        fact = stated_fact(catalogue, _entry(catalogue, f.kind, f.id), field)  # type: ignore[arg-type]
+        if fact is not None:
+            return f, fact
+    return None
+
+
+def stated_fact(catalogue: Catalogue, entry: Person | Incident | Event, field: str) -> Fact | None:
+    """The field of the entry as a line or two of text, with the sources behind it; None when it is not stated."""
+    sources = sources_of(catalogue, getattr(entry, "sources", ()))
+    if isinstance(entry, Person):
+        return _person_fact(catalogue, entry, field, sources)
+    if field == "date":
+        end = getattr(entry, "end", None)
+        when = (
+            f"from {entry.date.human()} to {end.human()}"
+            if end
+            else f"on {entry.date.human()}"
+            if entry.date.day
+            else f"in {entry.date.human()}"
+        )
+        return Fact(field, f"{entry.title}: {when}.", sources)
+    if not isinstance(entry, Incident):
+        return None
+    if field == "place":
+        return Fact(field, f"{entry.title}: {entry.place}.", sources)
+    if field == "casualties" and entry.casualties is not None:
+        c = entry.casualties
+        counts = [f"{n} {label}" for n, label in ((c.killed, "killed"), (c.wounded, "wounded")) if n is not None]
+        if not counts and not c.note:
+            return None
+        text = f"{entry.title}: {', '.join(counts) or 'casualties'}." + (f" {c.note}" if c.note else "")
+        return Fact(field, text, sources)
+    if field == "targets" and entry.people:
+        who = [f"{catalogue.people[p.person].name} ({p.role}, {p.outcome})" for p in entry.people if p.person in catalogue.people]
+        return Fact(field, f"{entry.title}: {'; '.join(who)}.", sources) if who else None
+    if field == "attribution" and entry.attribution is not None:
+        a = entry.attribution
+        text = f"Attribution: {a.status}" + (f", by {a.by}" if a.by else "") + "." + (f" {a.note}" if a.note else "")
+        return Fact(field, text, sources_of(catalogue, a.sources) or sources)
+    return None
+
+
+def _person_fact(catalogue: Catalogue, person: Person, field: str, sources: list[Source]) -> Fact | None:
+    as_of = catalogue.info.as_of
+    if field in ("age", "born") and person.born is not None:
+        text = f"{person.name} was born {'on' if person.born.day else 'in'} {person.born.human()}"
+        if field == "age" and as_of is not None:
+            text += f"; {age(person.born, as_of)} as of {as_of.human()}, the catalogue's date"
+        return Fact(field, text + ".", sources)
+    if field == "birthplace" and person.birthplace:
+        return Fact(field, f"{person.name} was born in {person.birthplace}.", sources)
+    if field == "status" and person.status is not None:
+        st = person.status
+        text = f"{person.name}: {st.state} (as of {st.as_of.human()})." + (f" {st.note}" if st.note else "")
+        return Fact(field, text, sources)
+    if field == "position" and person.positions:
+        main = person.main_position or person.positions[-1]
+        span = main.span()
+        text = f"{person.name}: {main.title}, {main.organisation}" + (f" ({span})" if span else "") + "."
+        return Fact(field, text, sources_of(catalogue, main.sources) or sources)
+    return None
+
+
+def age(born: PartialDate, on: PartialDate) -> str:
+    """A person's age on a date, as precise as both dates allow: '64', or '64 or 65' when they cannot say."""
+    years = on.year - born.year
+    if born.month and on.month:
+        if born.day and on.day:
+            return str(years - ((on.month, on.day) < (born.month, born.day)))
+        if on.month != born.month:
+            return str(years - (on.month < born.month))
+    return f"{years - 1} or {years}"
 
 
 # ---- search ----------------------------------------------------------------------------------
@@ -274,11 +470,10 @@ class SearchResult(NamedTuple):
 def search_entries(catalogue: Catalogue, text: str, kind: str | None = None, limit: int = 10) -> SearchResult:
     """Questions, incidents, events and people ranked by how well they match `text` (or one kind of them)."""
     text = names.printable(text)
-    found, wanted = search.search(text, catalogue, kind, limit)
-    hits = []
-    for hit in found:
-        excerpt = search.best_snippet(catalogue, hit, wanted)
-        hits.append(SearchHit(hit.type, hit.id, hit.title, hit.score, excerpt.text, excerpt.spans))
+    hits = [
+        SearchHit(h.kind, h.id, h.label, h.score, h.snippet.text, h.snippet.spans)
+        for h in search.search(catalogue, text, kind, limit)
+    ]
     return SearchResult(text, kind, hits)
 
 
@@ -293,7 +488,7 @@ def find_person(catalogue: Catalogue, name: str) -> Person | NoMatch:
     return _one_or_candidates(name, "person", ranked, catalogue.people, names.PERSON_THRESHOLD, names.PERSON_MARGIN)
 
 
-_Found = TypeVar("_Found", Person, Incident)
+_Found = TypeVar("_Found", Person, Incident, Event)
 
 
 def _one_or_candidates(
@@ -309,7 +504,7 @@ def _one_or_candidates(
     return NoMatch(text, what, candidates, ambiguous)
 
 
-def _label(entry: Person | Incident) -> str:
+def _label(entry: Person | Incident | Event) -> str:
     return entry.name if isinstance(entry, Person) else entry.title
 
 
@@ -428,6 +623,38 @@ def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
     sources = sources_of(catalogue, source_ids)
     parsed = _parsed(catalogue, "incidents", incident.id, incident.summary)
     return IncidentView(incident, roles, sources, questions, events, disputes(catalogue, incident), nearby, parsed)
+
+
+def find_event(catalogue: Catalogue, text: str) -> Event | NoMatch:
+    """An event by id, or by the words of its title and its people's names."""
+    if text.strip() in catalogue.events:
+        return catalogue.events[text.strip()]
+    ranked = names.rank_entries(
+        text,
+        [(e.id, [e.title, e.id.replace("-", " "), *(_name(catalogue, p) for p in e.people)]) for e in catalogue.events.values()],
+    )
+    return _one_or_candidates(text, "event", ranked, catalogue.events, names.INCIDENT_THRESHOLD, names.INCIDENT_MARGIN)
+
+
+def _name(catalogue: Catalogue, person_id: str) -> str:
+    person = catalogue.people.get(person_id)
+    return person.name if person is not None else ""
+
+
+def event_view(catalogue: Catalogue, event: Event) -> EventView:
+    """An event with its people named, its sources and disputes, the questions that cite it and the
+    incidents within a week of it."""
+    source_ids = [*event.sources, *(s for d in event.disputes for s in d.sources)]
+    questions = [Related(q.id, "question", q.question) for q in _citing(catalogue, {event.id}) if event.id in q.related]
+    week = _week_around(event.date)
+    nearby = [
+        Related(i.id, "incident", i.title, i.date)
+        for i in sorted(_incidents_in(catalogue, week), key=lambda i: (i.date, i.id))
+        if abs(_days(i.date) - _days(event.date)) <= 7
+    ]
+    parsed = _parsed(catalogue, "events", event.id, event.summary)
+    people = related(catalogue, [p for p in event.people if p in catalogue.people])
+    return EventView(event, people, sources_of(catalogue, source_ids), questions, nearby, disputes(catalogue, event), parsed)
 
 
 def _days(date: PartialDate) -> int:

@@ -27,7 +27,7 @@ def expected(faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> Run:
     from faq_cli import catalogue
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "load", lambda paths, progress=None: catalogue.load_catalogue(paths))
+        patch.setattr(index, "load", lambda paths, progress=None, derivers=None: catalogue.load_catalogue(paths))
         run = faq(*QUERY)
     assert run.status == 0
     return run
@@ -132,31 +132,33 @@ def _answers(catalogue: Any) -> list[object]:
     return [query.ask(catalogue, q, top=5)._replace(parsed={}) for q in ASKED]
 
 
-def test_the_stored_question_index_answers_as_the_yaml_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The question index is stored a term per row, read a term at a time: every answer is still the same."""
+def test_the_stored_search_rows_answer_as_the_yaml_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search's structures are stored with the index, a row per term and per entry: every answer is the same."""
     from faq_cli.catalogue import load_catalogue
+    from faq_cli.commands import derivers
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     plain = load_catalogue([str(DATA)])
-    first = index.load([str(DATA)])  # builds, and stores the question index on its first use
+    first = index.load([str(DATA)], derivers=derivers())  # builds, the search rows with it
     assert _answers(first) == _answers(plain)
     db = sqlite3.connect(_index_file(tmp_path / "cache"))
-    assert db.execute("SELECT count(*) FROM derived_terms WHERE name = 'questions'").fetchone()[0] > 100
+    assert db.execute("SELECT count(*) FROM derived WHERE name = 'search' AND key LIKE 't/%'").fetchone()[0] > 100
     db.close()
-    stored = index.load([str(DATA)])  # reads it back
+    stored = index.load([str(DATA)], derivers=derivers())  # reads them back
     assert _answers(stored) == _answers(plain)
 
 
-def test_term_rows_damaged_while_in_use_fall_back_to_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from faq_cli import query, search
+@pytest.mark.parametrize("damage", ["'not a posting'", "x'00ff'", "'1:2'"])
+def test_search_rows_damaged_while_in_use_fall_back_to_the_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     from faq_cli.catalogue import load_catalogue
+    from faq_cli.commands import derivers
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
-    query.ask(index.load([str(DATA)]), "who is alekseyev")  # builds and stores the question index
-    catalogue = index.load([str(DATA)])
-    search.question_index(catalogue)  # the stored index is open; its term rows are read on demand
+    catalogue = index.load([str(DATA)], derivers=derivers())
     db = sqlite3.connect(_index_file(tmp_path / "cache"))
-    db.execute("UPDATE derived_terms SET data = 'not json'")
+    db.execute(f"UPDATE derived SET value = {damage} WHERE name = 'search' AND key NOT LIKE 'meta'")
     db.commit()
     db.close()
     plain = load_catalogue([str(DATA)])
@@ -334,11 +336,13 @@ def test_the_stored_name_table_reads_back_whole(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(names, "RANK_WHOLE", 0)  # the bundled catalogue is small: shortlist it anyway
     plain = load_catalogue([str(DATA)])
+    from faq_cli.commands import derivers
+
     for name in ("alekseev", "Кириллов", "kirilov", "nobody at all"):
-        first = query.find_person(index.load([str(DATA)]), name)  # stores the names
-        again = query.find_person(index.load([str(DATA)]), name)  # reads them back
+        first = query.find_person(index.load([str(DATA)], derivers=derivers()), name)  # stores the names
+        again = query.find_person(index.load([str(DATA)], derivers=derivers()), name)  # reads them back
         assert first == again == query.find_person(plain, name), name
     db = sqlite3.connect(_index_file(tmp_path / "cache"))
-    stored = db.execute("SELECT data FROM derived WHERE name = 'people-names'").fetchone()[0]
+    stored = db.execute("SELECT value FROM derived WHERE name = 'people-names' AND key = 'table'").fetchone()[0]
     db.close()
-    assert stored.startswith("packed:NameTable:")
+    assert names.NameTable.unpack(json.loads(stored)) == table

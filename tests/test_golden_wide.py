@@ -26,6 +26,7 @@ CASES = {
     "search": ["search", "car bomb"],
     "incidents": ["incidents"],
     "incident": ["incident", "kirillov-scooter-bomb-2024"],
+    "event": ["event", "wagner-mutiny-2023"],
     "timeline": ["timeline"],
     "profile": ["profile", "alekseyev"],
     "people": ["people"],

@@ -277,6 +277,7 @@ INVOCATIONS = {
     "search": [["search", "mallory"], ["search", "red"]],
     "incidents": [["incidents"], ["incidents", "--person", "mallory"]],
     "incident": [["incident", "evil-incident"], ["incident", "zzqx wvvk"]],
+    "event": [["event", "evil-event"], ["event", "zzqx wvvk"], ["ask", "evil-event"]],
     "timeline": [["timeline"], ["timeline", "--person", "mallory"]],
     "profile": [["profile", "mallory"], ["profile", "zzqx wvvk"]],
     "people": [["people"]],

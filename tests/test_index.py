@@ -72,7 +72,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def _without_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Serve commands from a plain in-memory load, as before the index existed."""
-    monkeypatch.setattr("faq_cli.index.load", lambda paths, progress=None: catalogue_module.load_catalogue(paths))
+    monkeypatch.setattr("faq_cli.index.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
@@ -215,8 +215,9 @@ def _warm_imports(tmp_path: Path, *args: str) -> set[str]:
     env = {k: v for k, v in os.environ.items() if k != "FAQ_CLI_DATA"}
     env["FAQ_CLI_CACHE_DIR"] = str(tmp_path / "cache")
     command = [sys.executable, "-X", "importtime", "-m", "faq_cli", *args]
-    subprocess.run(command, capture_output=True, env=env, check=True, cwd=ROOT)
-    warm = subprocess.run(command, capture_output=True, text=True, env=env, check=True, cwd=ROOT)
+    subprocess.run(command, capture_output=True, env=env, check=False, cwd=ROOT)
+    warm = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    assert warm.returncode in (0, 1), warm.stderr[-500:]  # an answer, or none good enough: no fault
     return {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if line.startswith("import time:")}
 
 
@@ -231,9 +232,9 @@ def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
 def test_an_ascii_query_as_json_loads_neither_rich_nor_the_transliteration_table(tmp_path: Path) -> None:
     ascii_query = _warm_imports(tmp_path, "ask", "--json", "who is alekseyev")
     assert not {"anyascii", "faq_cli.ascii_table", "rich.console", "rich.markdown", "faq_cli.stats", "yaml"} & ascii_query
-    for query in ("кто такой Алексеев", "who is Alekséyev — the GRU’s general"):  # read with the table at hand
+    for query in ("кто такой Алексеев", "who is Alekséyev — the GRU’s general"):  # read without anyascii
         imported = _warm_imports(tmp_path, "ask", "--json", query)
-        assert "faq_cli.ascii_table" in imported and "anyascii" not in imported
+        assert "anyascii" not in imported
     assert "anyascii" in _warm_imports(tmp_path, "ask", "--json", "who is alekseyev ά")  # Greek: through anyascii
 
 
@@ -376,19 +377,19 @@ def test_the_people_shortlist_finds_a_name_by_some_of_its_words(monkeypatch: pyt
             assert query.find_person(catalogue, name) == whole == people["p0"], name
 
 
-def test_the_question_ranking_index_is_stored_and_refreshed_with_the_catalogue(
+def test_the_search_structures_are_stored_and_refreshed_with_the_catalogue(
     faq: Callable[..., Run], catalogue_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from faq_cli import search
 
     built: list[int] = []
-    original = search.build_question_index
+    original = search.derive
 
     def counting(catalogue: Any) -> Any:
         built.append(1)
         return original(catalogue)
 
-    monkeypatch.setattr(search, "build_question_index", counting)
+    monkeypatch.setattr(search, "derive", counting)
     ask = ("--data", str(catalogue_copy), "ask", "--json")
     assert faq(*ask, "who is alekseyev").status == 0
     assert faq(*ask, "who is alekseyev").status == 0

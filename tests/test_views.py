@@ -112,10 +112,10 @@ def test_answer_card_list_lines_keep_their_indent_when_they_wrap(faq, width: int
         assert all(line.startswith("│   ") for line in body), "\n".join(body)
 
 
-def test_answer_card_points_to_an_event_by_its_date(faq) -> None:
+def test_answer_card_points_to_an_event_by_the_command_that_opens_it(faq) -> None:
     run = faq("ask", "who is alekseyev", env={"COLUMNS": "120"})
-    assert "faq timeline --since 2011" in run.out
-    assert "--since alekseyev-appointed-2011" not in run.out
+    assert "faq event alekseyev-appointed-2011" in run.out
+    assert "faq timeline --since" not in run.out
     assert "faq profile alekseyev" in run.out
     assert "faq incident alekseyev-shooting-2026" in run.out
 

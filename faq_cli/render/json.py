@@ -54,16 +54,62 @@ def incident_view(catalogue: Catalogue, view: q.IncidentView) -> dict[str, Any]:
 
 
 def answer(result: q.Answer) -> dict[str, Any]:
-    match = None
+    """`faq ask --json`: the match (any kind, with that entry's fields, and `fact` for a stated fact) and the
+    alternatives; a question's fields are as they always were."""
+    match: dict[str, Any] | None = None
     if result.question is not None:
-        match = plain(result.question)
+        match = {"kind": "question", **plain(result.question)}
         match["score"] = result.score
         match["related"] = [plain(r) for r in result.related]
-    return {
-        "query": result.query,
-        "match": match,
-        "alternatives": [{"id": c.id, "question": c.label, "score": c.score} for c in result.alternatives],
-    }
+    elif result.kind is not None and result.view is not None:
+        fields = _view(result.view)
+        if "kind" in fields:  # an incident's or event's own kind: `kind` says what the match is
+            fields[f"{result.kind}_kind"] = fields.pop("kind")
+        match = {"kind": result.kind, **fields}
+        match["score"] = result.score
+        match["related"] = _related_of(result.view)
+        if result.fact is not None:
+            match["fact"] = {"field": result.fact.field, "text": result.fact.text, "sources": [s.id for s in result.fact.sources]}
+    doc: dict[str, Any] = {"query": result.query, "match": match, "alternatives": []}
+    for c in result.alternatives:
+        item = {"kind": c.kind, "id": c.id, "label": c.label, "score": c.score}
+        if c.kind == "question":
+            item["question"] = c.label
+        doc["alternatives"].append(item)
+    if result.hint is not None:
+        doc["names"] = {"kind": result.hint.type, "id": result.hint.id, "label": result.hint.label}
+    return doc
+
+
+def _view(view: q.Profile | q.IncidentView | q.EventView) -> dict[str, Any]:
+    if isinstance(view, q.Profile):
+        return profile(view)
+    if isinstance(view, q.IncidentView):
+        return {
+            **plain(view.incident),
+            "people": [
+                {"person": r.involvement.person, "name": r.name, "role": r.involvement.role, "outcome": r.involvement.outcome}
+                for r in view.people
+            ],
+        }
+    return event_view(view)
+
+
+def _related_of(view: q.Profile | q.IncidentView | q.EventView) -> list[Any]:
+    if isinstance(view, q.Profile):
+        return [{"id": i.id, "type": "incident", "label": i.title, "date": i.date.iso()} for i, _ in view.incidents] + [
+            {"id": x.id, "type": "question", "label": x.question, "date": None} for x in view.questions
+        ]
+    if isinstance(view, q.IncidentView):
+        return [plain(r) for r in (*view.incidents, *view.events, *view.questions)]
+    return [plain(r) for r in (*view.people, *view.incidents, *view.questions)]
+
+
+def event_view(view: q.EventView) -> dict[str, Any]:
+    doc: dict[str, Any] = plain(view.event)
+    doc["questions"] = [r.id for r in view.questions]
+    doc["nearby_incidents"] = [r.id for r in view.incidents]
+    return doc
 
 
 def no_match(result: q.NoMatch) -> dict[str, Any]:

@@ -20,7 +20,7 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^([-+#>=]|\d+(?=[.)]))")
 _HTML_START = re.compile(r"<(?!https?://[^\s<>]*>)")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\`\"']")
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}
+COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq event", "question": "faq ask"}
 
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -107,9 +107,7 @@ def _disputes(disputes: Sequence[q.DisputeView], stated_elsewhere: str) -> str:
 
 
 def _command(item: q.Related) -> str:
-    """The command that shows a related entry; an event has none of its own, so its date on the timeline."""
-    if item.type == "event":
-        return f"faq timeline --since {item.date.iso()}" if item.date else "faq timeline"
+    """The command that shows a related entry."""
     return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
 
 
@@ -125,11 +123,27 @@ def _see_also(items: Sequence[q.Related]) -> str:
 
 
 def answer(result: q.Answer) -> str:
-    """`faq ask --format markdown`: the question as a heading, its answer, sources and related entries."""
-    assert result.question is not None
+    """`faq ask --format markdown`: the question as a heading, its answer, sources and related entries; or the
+    stated fact and the card of the person, incident or event it comes from."""
+    alternatives = [
+        f"- {plain(c.label)} — {code(COMMAND_FOR.get(c.kind, 'faq ask') + ' ' + c.id)} (score {c.score:.1f})"
+        for c in result.alternatives
+    ]
+    if result.question is None:
+        fact = ""
+        if result.fact is not None:
+            fact = f"> **{plain(result.fact.text)}**" + (f" ({_cited(result.fact.sources)})" if result.fact.sources else "")
+        view = result.view
+        if isinstance(view, q.Profile):
+            card = profile(view)
+        elif isinstance(view, q.IncidentView):
+            card = incident(view)
+        else:
+            assert view is not None
+            card = event(view)
+        return _document([fact, card.rstrip("\n"), _section("Other candidates", alternatives)])
     question = result.question
     verification = f"> **Verification:** {_mark(question.verification)}" if question.verification != "confirmed" else ""
-    alternatives = [f"- {plain(c.label)} — {code(f'faq ask {c.id}')} (score {c.score:.1f})" for c in result.alternatives]
     return _document(
         [
             f"# {plain(question.question)}",
@@ -145,15 +159,16 @@ def answer(result: q.Answer) -> str:
 
 def no_match(result: q.NoMatch) -> str:
     """Nothing matched well enough: say so, and list the closest candidates with the command for each."""
-    command = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}[result.what]
+    command = COMMAND_FOR[result.what]
     if result.ambiguous:
         head = f"*{plain(result.query)}* could be more than one {result.what}:"
     elif result.what == "question":
         head = "No confident answer in this catalogue."
     else:
         head = f"No such {result.what}: *{plain(result.query)}*."
-    lines = [f"- {plain(c.label)} — {code(f'{command} {c.id}')}" for c in result.candidates]
-    return _document([head, _section("Closest" if not result.ambiguous else "Candidates", lines)])
+    lines = [f"- {plain(c.label)} — {code(COMMAND_FOR.get(c.kind, command) + ' ' + c.id)}" for c in result.candidates]
+    hint = f"It names {plain(result.hint.label)}: {code(_command(result.hint))}" if result.hint is not None else ""
+    return _document([head, hint, _section("Closest" if not result.ambiguous else "Candidates", lines)])
 
 
 def _people_cell(catalogue: Catalogue, incident: Incident) -> str:
@@ -212,6 +227,29 @@ def incident(view: q.IncidentView) -> str:
             _disputes(view.disputes, "as above"),
             _sources(view.sources),
             _see_also([*view.incidents, *view.events, *view.questions]),
+        ]
+    )
+
+
+def event(view: q.EventView) -> str:
+    """`faq event --format markdown`: when, people, summary, sources."""
+    e = view.event
+    when = e.date.human() if e.end is None else f"{e.date.human()} – {e.end.human()}"
+    facts = [f"- **When:** {when}"]
+    if e.kind:
+        facts.append(f"- **Kind:** {plain(e.kind)}")
+    if e.verification != "confirmed":
+        facts.append(f"- **Verification:** {_mark(e.verification)}")
+    if view.people:
+        facts.append("- **People:** " + ", ".join(plain(p.label) for p in view.people))
+    return _document(
+        [
+            f"# {plain(e.title)}",
+            "\n".join(facts),
+            body(e.summary) if e.summary else "",
+            _disputes(view.disputes, "as above"),
+            _sources(view.sources),
+            _see_also([*view.people, *view.incidents, *view.questions]),
         ]
     )
 

@@ -93,7 +93,7 @@ EXPLAIN = {
     "reported": "credible reporting, not officially confirmed",
     "unverified": "rumour or speculation, not confirmed",
 }
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}
+COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq event", "question": "faq ask"}
 
 
 class _Fit:
@@ -273,9 +273,7 @@ class _Scrubbed:
 
 
 def command_for(item: q.Related) -> str:
-    """The command that shows a related entry; an event has none of its own, so its date on the timeline."""
-    if item.type == "event":
-        return f"faq timeline --since {item.date.iso()}" if item.date else "faq timeline"
+    """The command that shows a related entry."""
     return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
 
 
@@ -290,8 +288,10 @@ def _see_also(items: Sequence[q.Related]) -> RenderableType:
 
 
 def answer(result: q.Answer) -> RenderableType:
-    """The answer card: the question as its title, the Markdown answer, disputes, sources, see also."""
-    assert result.question is not None
+    """The answer: a question's card; or a person's, incident's or event's, under the stated fact the query
+    asked for; then, with --top, the other candidates."""
+    if result.question is None:
+        return _entry_answer(result)
     question = result.question
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
@@ -309,8 +309,31 @@ def answer(result: q.Answer) -> RenderableType:
     return Group(*renderables)
 
 
+def _entry_answer(result: q.Answer) -> RenderableType:
+    renderables: list[RenderableType] = []
+    if result.fact is not None:
+        parts: list[RenderableType] = [text(result.fact.text)]
+        if result.fact.sources:
+            parts.append(Text.assemble(Text("Sources: ", style="hint"), _cited_line(result.fact.sources)))
+        renderables.append(_panel(text(result.query, "bold"), parts))
+    view = result.view
+    if isinstance(view, q.Profile):
+        renderables.append(profile(view))
+    elif isinstance(view, q.IncidentView):
+        renderables.append(incident(view))
+    elif isinstance(view, q.EventView):
+        renderables.append(event(view))
+    if result.alternatives:
+        renderables.append(_alternatives(result.alternatives))
+    return Group(*renderables)
+
+
+def _cited_line(sources: Sequence[Source]) -> Text:
+    return Text("; ").join(text(f"{s.publisher}, {s.date.human()}", "source") for s in sources)
+
+
 def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
-    items = [(text(c.label), f"faq ask {c.id}") for c in candidates]
+    items = [(text(c.label), f"{COMMAND_FOR.get(c.kind, 'faq ask')} {c.id}") for c in candidates]
     return _section("Other candidates", _pointers(items, [f"  {c.score:5.1f}" for c in candidates]))
 
 
@@ -321,11 +344,23 @@ def no_match(result: q.NoMatch) -> RenderableType:
         head = Text("No confident answer in this catalogue.", style="bold")
     else:
         head = Text(f"No such {result.what}: '{one_line(result.query)}'.", style="bold")
-    if not result.candidates:
-        return head
-    command = {"person": "faq profile", "incident": "faq incident", "question": "faq ask"}[result.what]
-    items = [(text(c.label, "name"), f"{command} {c.id}") for c in result.candidates]
     rows: list[RenderableType] = [head]
+    if result.hint is not None:
+        rows.append(
+            Text.assemble(
+                Text("It names ", style="hint"),
+                text(result.hint.label, "name"),
+                Text(": ", style="hint"),
+                Text(command_for(result.hint), style="command"),
+            )
+        )
+    if not result.candidates:
+        return Group(*rows) if len(rows) > 1 else head
+    command = COMMAND_FOR[result.what]
+    items = [
+        (text(c.label, "name"), f"{COMMAND_FOR.get(c.kind, command) if result.what == 'question' else command} {c.id}")
+        for c in result.candidates
+    ]
     if not result.ambiguous:
         rows.append(Text("Closest:", style="hint"))
     rows.append(_pointers(items, [" "] * len(items)))
@@ -462,6 +497,29 @@ def incident(view: q.IncidentView) -> RenderableType:
     if see:
         parts.append(_see_also(see))
     return _panel(text(i.title, "bold"), parts)
+
+
+def event(view: q.EventView) -> RenderableType:
+    """One event: when, its people, what happened, disputes, sources, where to read on."""
+    e = view.event
+    facts: list[tuple[str, RenderableType]] = [("When", text(span(e.date, e.end), "date"))]
+    if e.kind:
+        facts.append(("Kind", text(e.kind, "kind")))
+    if e.verification != "confirmed":
+        facts.append(("Verification", _verification(e.verification)))
+    for n, person in enumerate(view.people):
+        facts.append(("People" if n == 0 else "", text(person.label, "name")))
+    parts: list[RenderableType] = [_labelled(facts)]
+    if e.summary:
+        parts.append(_section("What happened", markdown(e.summary, view.parsed)))
+    if view.disputes:
+        parts.append(_disputes_block(view.disputes, "as above"))
+    if view.sources:
+        parts.append(_sources_block(view.sources))
+    see = [*view.people, *view.incidents, *view.questions]
+    if see:
+        parts.append(_see_also(see))
+    return _panel(text(e.title, "bold"), parts)
 
 
 def span(start: PartialDate, end: PartialDate | None) -> str:
