@@ -26,6 +26,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,7 @@ def _set_rank_weights(weights: tuple[float, ...]) -> None:
 def loco(role: str = "calibration") -> tuple[dict[str, dict[str, float]], dict[str, tuple[int, int]]]:
     """Each calibration catalogue judged by models fitted on the others (the engine's own decisions)."""
     from bench.askbench import rankfit
+    from faq_cli.search import rank
 
     sets = S.discover(role)
     ranked = [(qs.name, R.engine_rows(qs)[1]) for qs in sets]  # an entry's features do not depend on the weights
@@ -103,12 +105,17 @@ def loco(role: str = "calibration") -> tuple[dict[str, dict[str, float]], dict[s
         _set_rank_weights(tuple(float(x) for x in weights))
         rows = [r for other in sets for r in R.engine_rows(other)[0]]
         train = [r for r in rows if r.catalogue != qs.name]
-        beta = F.fit(train)
+        beta = F.fit(train, rank.ABSTAIN_SIGNS)
         t = F.threshold(train, beta, REFUSE, MAX_WRONG)
         out[qs.name] = F.one_catalogue([r for r in rows if r.catalogue == qs.name], beta, t)
         counts[qs.name] = _counts(qs)
         print(f"  {qs.name}: " + " ".join(f"{k}={v:.3f}" for k, v in out[qs.name].items()), file=sys.stderr)
     return out, counts
+
+
+def _tuple(values: Iterable[float]) -> str:
+    """A tuple of floats as Python source, one a line (as ruff would format it)."""
+    return "(\n" + "".join(f"    {float(v)!r},\n" for v in values) + ")"
 
 
 def fit_all(role: str = "calibration") -> None:
@@ -121,7 +128,7 @@ def fit_all(role: str = "calibration") -> None:
     weights = tuple(round(float(x), 5) for x in rankfit.fit(data))  # type: ignore[arg-type]
     _set_rank_weights(weights)
     rows = [r for qs in sets for r in R.engine_rows(qs)[0]]
-    beta = F.fit(rows)
+    beta = F.fit(rows, rank.ABSTAIN_SIGNS)
     t = F.threshold(rows, beta, REFUSE, MAX_WRONG)
     names = ", ".join(s.name for s in sets)
     text = f'''"""The ranking and abstention models' weights, as fitted by bench/ask_bench.py --fit (do not edit by hand).
@@ -131,8 +138,8 @@ Fitted on the {role} catalogues:
 RANK_WEIGHTS follow rank.RANK_FEATURES; ABSTAIN_WEIGHTS are the intercept, then rank.ABSTAIN_FEATURES.
 """
 
-RANK_WEIGHTS = {weights!r}
-ABSTAIN_WEIGHTS = {tuple(round(b, 5) for b in beta)!r}
+RANK_WEIGHTS = {_tuple(weights)}
+ABSTAIN_WEIGHTS = {_tuple(round(b, 5) for b in beta)}
 THRESHOLD = {round(t, 5)!r}
 '''
     FITTED.write_text(text)

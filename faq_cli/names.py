@@ -349,7 +349,7 @@ def rank_people(query: str, table: NameTable) -> list[Scored]:
 
 # ---- incidents -----------------------------------------------------------------------------------
 
-INCIDENT_THRESHOLD = 60.0
+INCIDENT_THRESHOLD = 70.0
 INCIDENT_MARGIN = 3.0
 
 

@@ -325,4 +325,5 @@ def test_a_catalogue_read_from_yaml_alone_renders_the_same_through_rich_markdown
     for width in WIDTHS:
         for colour in (False, True):
             for render, a, b in zip((terminal.answer, terminal.profile, terminal.incident), plain, indexed, strict=True):
-                assert printed(render(a), width, colour) == printed(render(b), width, colour)  # type: ignore[operator]
+                same = LINK_ID.sub("", printed(render(a), width, colour)) == LINK_ID.sub("", printed(render(b), width, colour))  # type: ignore[operator]
+                assert same

@@ -13,7 +13,7 @@ def test_faq_alone_prints_the_overview(faq) -> None:
     run = faq()
     assert run.status == 0
     lines = run.out.splitlines()
-    assert lines[0] == "Attacks on senior Russian officers, 2023–2026"
+    assert lines[0] == "Attacks on Russian officers and pro-war figures, 2022–2026"
     assert lines[1].startswith("as of 9 Feb 2026")
     counts = {section: len(json.loads(faq(section, "--json").out)) for section in ("questions", "incidents", "people", "sources")}
     counts["events"] = sum(1 for item in json.loads(faq("timeline", "--json").out) if item["type"] == "event")

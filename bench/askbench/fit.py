@@ -17,6 +17,7 @@ class Row:
     right_top: bool  # the top entry is one the query expects
     shown: bool  # an expected entry is among the first three
     features: tuple[float, ...]
+    forced: int = 0  # the engine's rules decide whatever the model says: +1 answer, -1 refuse, 0 the model
 
     @property
     def label(self) -> float:
@@ -39,9 +40,34 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] if abs(m[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
-def fit(rows: Sequence[Row], l2: float = 1.0, iterations: int = 30) -> list[float]:
+def fit(rows: Sequence[Row], signs: Sequence[int] | None = None, l2: float = 1.0, iterations: int = 30) -> list[float]:
     """Weights (intercept first) maximising the weighted log-likelihood, each catalogue weighing the same.
-    Fitted on standardised features (so the penalty weighs every feature alike), returned on the raw scale."""
+    Fitted on standardised features (so the penalty weighs every feature alike), returned on the raw scale.
+    With `signs` (+1: evidence for answering, -1: against, 0: either), a weight that comes out with the wrong
+    sign is held at zero and the rest refitted, until every weight agrees (active set): a model that reads
+    as the features mean transfers better than one that leans on their correlations."""
+    allowed = list(signs) if signs is not None else [0] * len(rows[0].features)
+    kept = list(range(len(allowed)))
+    while True:
+        beta = _fit_subset(rows, kept, l2, iterations)
+        wrong = [i for i, w in zip(kept, beta[1:], strict=True) if allowed[i] * w < 0]
+        if not wrong:
+            break
+        kept = [i for i in kept if i not in wrong]
+    full = [0.0] * len(allowed)
+    for i, w in zip(kept, beta[1:], strict=True):
+        full[i] = w
+    return [beta[0], *full]
+
+
+def _fit_subset(rows: Sequence[Row], kept: Sequence[int], l2: float, iterations: int) -> list[float]:
+    rows = [
+        Row(r.catalogue, r.query, r.on_topic, r.near_miss, r.right_top, r.shown, tuple(r.features[i] for i in kept))
+        for r in rows
+        if not r.forced  # the rules decide those: the model learns from the rest
+    ]
+    if not kept:
+        return _fit(rows, l2, iterations)
     k_raw = len(rows[0].features)
     means = [sum(r.features[i] for r in rows) / len(rows) for i in range(k_raw)]
     sds = [max((sum((r.features[i] - means[i]) ** 2 for r in rows) / len(rows)) ** 0.5, 1e-9) for i in range(k_raw)]
@@ -99,6 +125,11 @@ def logit(beta: Sequence[float], features: Sequence[float]) -> float:
     return beta[0] + sum(b * v for b, v in zip(beta[1:], features, strict=True))
 
 
+def answers(row: Row, beta: Sequence[float], t: float) -> bool:
+    """Whether the engine answers this query: as its rules force, else as the model says at threshold t."""
+    return row.forced > 0 or (row.forced == 0 and logit(beta, row.features) >= t)
+
+
 def threshold(rows: Sequence[Row], beta: Sequence[float], refuse: float, max_wrong: float) -> float:
     """The lowest threshold at which, on these rows (catalogues weighted equally), at least `refuse` of the
     off-topic queries and enough wrong answers are refused."""
@@ -123,12 +154,12 @@ def one_catalogue(rows: Sequence[Row], beta: Sequence[float], t: float) -> dict[
     on = [r for r in rows if r.on_topic]
     off = [r for r in rows if not r.on_topic]
     near = [r for r in off if r.near_miss]
-    answers = [logit(beta, r.features) >= t for r in on]
+    said = [answers(r, beta, t) for r in on]
     return {
-        "top1": sum(a and r.right_top for a, r in zip(answers, on, strict=True)) / max(len(on), 1),
+        "top1": sum(a and r.right_top for a, r in zip(said, on, strict=True)) / max(len(on), 1),
         "top3": sum(r.shown for r in on) / max(len(on), 1),
-        "wrong": sum(a and not r.right_top for a, r in zip(answers, on, strict=True)) / max(len(on), 1),
-        "shown": sum((a and r.right_top) or (not a and r.shown) for a, r in zip(answers, on, strict=True)) / max(len(on), 1),
-        "refused": sum(logit(beta, r.features) < t for r in off) / max(len(off), 1),
-        "near_refused": sum(logit(beta, r.features) < t for r in near) / max(len(near), 1) if near else float("nan"),
+        "wrong": sum(a and not r.right_top for a, r in zip(said, on, strict=True)) / max(len(on), 1),
+        "shown": sum((a and r.right_top) or (not a and r.shown) for a, r in zip(said, on, strict=True)) / max(len(on), 1),
+        "refused": sum(not answers(r, beta, t) for r in off) / max(len(off), 1),
+        "near_refused": sum(not answers(r, beta, t) for r in near) / len(near) if near else float("nan"),
     }

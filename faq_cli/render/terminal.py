@@ -140,7 +140,7 @@ def _bulleted(rows: Sequence[RenderableType], bullet: str = "  •") -> Table:
     """A list whose wrapped lines keep their indent."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="hint")
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a word longer than the line (a link) is folded, never cut with "…"
     for row in rows:
         grid.add_row(bullet, row)
     return grid
@@ -189,7 +189,7 @@ def _link(source: Source) -> Text | None:
     if not (source.url and source.url.startswith(("http://", "https://"))):
         return None
     url = one_line(source.url)
-    return Text(url, style=Style(link=url, dim=True))
+    return Text(url, style=Style(link=url, dim=True), overflow="fold")  # folded, never cut: a reader copies it whole
 
 
 def _cited(sources: Sequence[Source]) -> Text:
@@ -314,7 +314,7 @@ def _entry_answer(result: q.Answer) -> RenderableType:
     if result.fact is not None:
         parts: list[RenderableType] = [text(result.fact.text)]
         if result.fact.sources:
-            parts.append(Text.assemble(Text("Sources: ", style="hint"), _cited_line(result.fact.sources)))
+            parts.append(Text.assemble(Text("Sources: ", style="hint"), _cited(result.fact.sources)))
         renderables.append(_panel(text(result.query, "bold"), parts))
     view = result.view
     if isinstance(view, q.Profile):
@@ -326,10 +326,6 @@ def _entry_answer(result: q.Answer) -> RenderableType:
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
-
-
-def _cited_line(sources: Sequence[Source]) -> Text:
-    return Text("; ").join(text(f"{s.publisher}, {s.date.human()}", "source") for s in sources)
 
 
 def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:

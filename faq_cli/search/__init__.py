@@ -17,12 +17,13 @@ Nothing here knows any catalogue's subject: a catalogue's own words come from it
 from __future__ import annotations
 
 import math
+import re
 import struct
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from faq_cli.model import Catalogue
-from faq_cli.search import abstain, compiled, facts, rank, snippets
+from faq_cli.search import abstain, compiled, facts, rank, reading, snippets
 
 asked_field = facts.asked
 
@@ -87,21 +88,36 @@ def answer(catalogue: Catalogue, text: str) -> Answered:
     found = _found(ranking)
     if not found:
         return Answered(None, [], 0.0, frozenset())
-    confident = (abstain.logit(inputs) >= 0 or _is_own_wording(ranking)) and not _names_nothing(ranking)
+    rule = forced(ranking)
+    confident = rule > 0 or (rule == 0 and abstain.logit(inputs) >= 0)
     return Answered(found[0] if confident else None, found, abstain.probability(inputs), _terms(ranking))
 
 
 OWN_WORDING = 0.9  # the cosine with a phrasing at which a query is that phrasing, near enough
-EXACT_WORDING = 0.97  # … and at which it is that phrasing, word for word (give or take case and punctuation)
 
 
-def _is_own_wording(ranking: rank.Ranking) -> bool:
-    """The query is one of the top entry's own phrasings (a question, an `also` line, a name): the author's
-    word for it, answered whatever the competition."""
-    top = ranking.ranked[0]
-    semantic = top.features[rank.RANK_FEATURES.index("semantic")]
-    head = top.features[rank.RANK_FEATURES.index("head_matched")]
-    return semantic >= EXACT_WORDING and head >= 0.99
+def forced(ranking: rank.Ranking) -> int:
+    """What the rules decide before the model is asked: +1 answer (the query is the top entry's own wording),
+    -1 refuse (it names no subject, or names what the catalogue never writes), 0 ask the model."""
+    if not ranking.ranked:
+        return -1
+    if rank.is_own_wording(ranking.ranked[0]):
+        return 1
+    return -1 if _names_nothing(ranking) or _about_something_else(ranking) else 0
+
+
+YEAR = re.compile(r"\b(?:1[5-9][0-9]{2}|20[0-9]{2})\b")
+
+
+def _about_something_else(ranking: rank.Ranking) -> bool:
+    """A query that names what the catalogue never writes is about something else, whatever it shares with an
+    entry: a year it never mentions ('the August 1991 coup'), or a name no language and no catalogue text
+    knows ('who is Budanov' before the catalogue mentions him). Queries in another language than the
+    catalogue's are spared the second test: their words are unknown to it by nature."""
+    index = ranking.searched
+    if any(not index.has(year) for year in YEAR.findall(ranking.query.text)):
+        return True
+    return ranking.query.lang == index.lang and reading.nonwords(ranking.query) > 0
 
 
 def _names_nothing(ranking: rank.Ranking) -> bool:

@@ -93,7 +93,20 @@ def rank(index: SearchIndex, text: str) -> Ranking:
         )
         ranked.append(Scored(n, math.fsum(w * x for w, x in zip(weights, values, strict=True)), values))
     ranked.sort(key=lambda s: (-s.score, docs[s.doc].id, s.doc))  # ties: by id, whatever the file order
+    own = next((s for s in ranked if is_own_wording(s)), None)
+    if own is not None and own is not ranked[0]:  # the author's own phrasing of the query comes first
+        ranked.remove(own)
+        ranked.insert(0, own)
     return Ranking(index, query, ranked, docs, lex)
+
+
+EXACT_WORDING = 0.97  # the cosine with a phrasing at which the query is that phrasing (give or take case, punctuation)
+
+
+def is_own_wording(scored: Scored) -> bool:
+    """Whether the query is one of the entry's own phrasings (a question, an `also` line, a name), word for
+    word: the author's explicit answer to it."""
+    return scored.features[5] >= EXACT_WORDING and scored.features[4] >= 0.99
 
 
 def _candidates(index: SearchIndex, query: Query, postings: dict[str, list[lexical.Posting]]) -> dict[int, Doc]:
@@ -142,6 +155,8 @@ ABSTAIN_FEATURES = (
     "nonwords",  # words the catalogue never writes that no language list has either: names, brands, slips
     "plain",  # the query is made of common words only: it names no subject
 )
+# The way each may push (+1 towards answering, -1 against, 0 either): bench/ask_bench.py --fit holds it there.
+ABSTAIN_SIGNS = (0, 1, 1, 1, 1, 1, 1, -1, 0, -1, -1, -1, 1, -1, -1, -1, -1)
 
 
 def features(ranking: Ranking) -> list[float]:

@@ -39,7 +39,12 @@ def read(text: str, index: SearchIndex) -> Query:
     index.postings([*(w.term for w in words), *own, *(t for n in near for t, _ in n)])
     terms: list[str] = []
     repaired: list[bool] = []
-    unknown = [w for w, o in zip(words, own, strict=True) if not index.has(w.term) and not index.has(o)]
+    prefixes = {i for _, i in prefixed([w.text for w in words], index.synonyms)}
+    unknown = [
+        w
+        for i, (w, o) in enumerate(zip(words, own, strict=True))
+        if not index.has(w.term) and not index.has(o) and (w.term,) not in index.synonyms.phrases and i not in prefixes
+    ]  # a word of a synonym group is the group's, never respelt into something else
     fixes = _repairs(unknown, lang, index)
     for w, o in zip(words, own, strict=True):
         if index.has(w.term):
@@ -115,6 +120,13 @@ def _repairs(words: Sequence[analysis.Word], lang: str, index: SearchIndex) -> d
             out[w.text] = (exact[s], False)
         elif keys[w.text] in by_key:
             out[w.text] = (_term_of(by_key[keys[w.text]].split()[0], index), False)
+        elif analysis.is_cyrillic(s):
+            # A name in Cyrillic, perhaps in a case form (Спрингфилда): its Latin spelling, less the ending,
+            # repaired towards the catalogue's Latin spellings like any slip.
+            latin = names.normalise(s).replace(" ", "")
+            spellings[w.text] = _without_case_ending(latin)
+            if len(spellings[w.text]) >= MIN_REPAIR:
+                todo.append(spellings[w.text])
         elif len(s) >= MIN_REPAIR and not s.isdigit():
             todo.append(s)
     if todo:
@@ -137,6 +149,18 @@ def _repairs(words: Sequence[analysis.Word], lang: str, index: SearchIndex) -> d
             if best is not None:
                 out[w.text] = (_term_of(best, index), True)
     return out
+
+
+# Russian and Ukrainian case endings as a transliteration spells them (Алексеева → alekseeva, -ым → -ym).
+_CASE_ENDINGS = ("ogo", "omu", "ymi", "imi", "om", "ym", "im", "oi", "ei", "ikh", "ykh", "a", "u", "e", "y", "i")
+
+
+def _without_case_ending(latin: str) -> str:
+    """A transliterated word less a case ending, when the rest is still a word's length."""
+    for ending in _CASE_ENDINGS:
+        if latin.endswith(ending) and len(latin) - len(ending) >= MIN_REPAIR + 1:
+            return latin[: -len(ending)]
+    return latin
 
 
 def _term_of(spelling_: str, index: SearchIndex) -> str:
@@ -206,8 +230,8 @@ def unknown_names(query: Query) -> int:
 
 
 def nonwords(query: Query) -> int:
-    """Words of four letters or more that neither the catalogue nor any language list knows, and that were not
-    a slip for a catalogue word: names (Gerasimov, Deripaska), brands, other subjects' jargon."""
+    """Words of four letters or more that neither the catalogue nor any language list knows, and that are no
+    slip for a catalogue word or a common word ('anythng'): names (Gerasimov, Budanov), brands, jargon."""
     return sum(
         1
         for t in query.terms
@@ -216,4 +240,22 @@ def nonwords(query: Query) -> int:
         and len(t.word) >= 4
         and not t.word.isdigit()
         and not analysis.is_known_word(t.word.replace("'", ""), lexicon.LANGUAGES)
+        and not _slip_for_a_word(t.word.replace("'", ""), query.lang)
     )
+
+
+COMMON_SLIP = 3.0  # Zipf a word one edit away must reach for a query word to be taken as a slip for it
+
+
+def _slip_for_a_word(word: str, lang: str) -> bool:
+    """Whether one edit (a letter dropped, added, changed, or two swapped) turns the word into a common word of
+    its language: 'anythng' is 'anything', 'tomorow' 'tomorrow' (Norvig's spelling corrector, one step)."""
+    if not word.isalpha() or len(word) > 20:
+        return False
+    letters = "abcdefghijklmnopqrstuvwxyz" if word.isascii() else "".join(sorted(set(word)))
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    return any(lexicon.zipf(e, lang) >= COMMON_SLIP for e in edits if e != word)
