@@ -186,6 +186,7 @@ def sources_of(catalogue: Catalogue, ids: Iterable[str]) -> list[Source]:
 
 # ---- disputes ----------------------------------------------------------------------------------
 
+
 _ABOUT_FIELD = {"position": "positions", "casualty": "casualties", "honour": "honours", "sanction": "sanctions"}
 
 
@@ -195,12 +196,22 @@ def disputes(catalogue: Catalogue, entry: Person | Incident | Event | Question) 
     for d in entry.disputes:
         stated, field_sources = _stated(entry, d)
         preferred = [s for s in field_sources if s not in d.sources] or list(field_sources)
+        about = _label_of(catalogue, d.about)
         views.append(
             DisputeView(
-                d.about, stated, sources_of(catalogue, preferred) if stated else [], d.claim, sources_of(catalogue, d.sources)
+                about, stated, sources_of(catalogue, preferred) if stated else [], d.claim, sources_of(catalogue, d.sources)
             )
         )
     return views
+
+
+def _label_of(catalogue: Catalogue, text: str | None) -> str | None:
+    """What a reader is shown for `about`: an entry's label when it names one by id ('yeletskaya-explosion-2025'
+    is shown as the explosion's title), the text itself otherwise."""
+    if text is None:
+        return None
+    found = related(catalogue, [text.strip()])
+    return found[0].label if found else text
 
 
 def _stated(entry: Person | Incident | Event | Question, dispute: Dispute) -> tuple[str | None, tuple[str, ...]]:

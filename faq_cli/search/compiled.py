@@ -266,14 +266,3 @@ def in_memory(catalogue: Catalogue) -> SearchIndex:
     index = SearchIndex(MemoryRows(derive(catalogue)))
     _MEMORY[id(catalogue)] = (catalogue, index)
     return index
-
-
-def postings_of(index: SearchIndex, terms: Iterable[str]) -> dict[str, list[lexical.Posting]]:
-    return index.postings(terms)
-
-
-def kinds_by_doc(index: SearchIndex) -> dict[str, list[int]]:
-    by: dict[str, list[int]] = defaultdict(list)
-    for n, d in index.all_docs().items():
-        by[d.kind].append(n)
-    return by
