@@ -1,8 +1,8 @@
 """A sorted `key<TAB>value` text file searched in place: a lookup costs a few microseconds, loading nothing.
 
 The word lists, the vector table's pieces and the word neighbours are all such files: lines sorted by
-their keys' UTF-8 bytes; leading lines that begin with `# ` are a header (a key never holds a space). Memory-mapped, so several processes share
-the pages and a process reads only the few it touches.
+their keys' UTF-8 bytes; leading lines that begin with `# ` are a header (a key never holds a space).
+Memory-mapped, so several processes share the pages and a process reads only the few it touches.
 """
 
 from __future__ import annotations
