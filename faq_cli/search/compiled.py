@@ -86,7 +86,9 @@ def derive(catalogue: Catalogue) -> Iterator[tuple[str, bytes]]:
     yield "meta", _json(meta)
     for n, doc in enumerate(docs):
         pairs = sorted({" ".join(b) for h in doc.head for b in _bigrams(analysis.terms(h, lang))})
+        parts = [sorted(set(lexical.indexed_terms(p, lang, synonyms))) for p in passages(doc.body)[:PASSAGES]]
         row = [doc.kind, doc.id, doc.label, sorted(_asks(doc)), built.head_length[n], built.body_length[n], pairs]
+        row.append(parts if kinds[doc.kind] <= WHOLE else [])
         yield f"d/{n}", _json(row)
         yield f"v/{n}", _vectors(doc, whole=kinds[doc.kind] <= WHOLE)
     for term, plist in built.postings.items():
@@ -149,6 +151,7 @@ class Doc(NamedTuple):
     head_length: float
     body_length: float
     bigrams: frozenset[str]
+    passages: tuple[frozenset[str], ...] = ()  # the terms of each passage of its body
 
 
 class Vectors(NamedTuple):
@@ -251,8 +254,10 @@ def _postings(data: bytes) -> list[lexical.Posting]:
 
 
 def _doc(data: bytes) -> Doc:
-    kind, entry_id, label, asks, head_length, body_length, pairs = json.loads(data)
-    return Doc(kind, entry_id, label, frozenset(asks), head_length, body_length, frozenset(pairs))
+    kind, entry_id, label, asks, head_length, body_length, pairs, parts = json.loads(data)
+    return Doc(
+        kind, entry_id, label, frozenset(asks), head_length, body_length, frozenset(pairs), tuple(frozenset(p) for p in parts)
+    )
 
 
 _MEMORY: dict[int, tuple[Catalogue, SearchIndex]] = {}
