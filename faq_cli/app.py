@@ -57,7 +57,11 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date: 
 PersonOpt = Annotated[
     str | None,
     typer.Option(
-        "--person", "-p", help="Only entries involving this person (any spelling).", autocompletion=_complete("person_names")
+        "--person",
+        "-p",
+        help="Only entries involving this person (any spelling).",
+        metavar="NAME",
+        autocompletion=_complete("person_names"),
     ),
 ]
 
@@ -133,7 +137,8 @@ def ask(
 @app.command()
 def questions(
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only questions with this tag.", autocompletion=_complete("tags"))
+        str | None,
+        typer.Option("--tag", "-t", help="Only questions with this tag.", metavar="TAG", autocompletion=_complete("tags")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -174,10 +179,14 @@ def incidents(
     until: UntilOpt = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help="Only this kind (car-bomb, shooting…).", autocompletion=_complete("kinds")),
+        typer.Option(
+            "--kind", "-k", help="Only this kind (car-bomb, shooting…).", metavar="KIND", autocompletion=_complete("kinds")
+        ),
     ] = None,
     person: PersonOpt = None,
-    place: Annotated[str | None, typer.Option("--place", help="Only incidents whose place contains this.")] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Only incidents whose place contains this.", metavar="TEXT")
+    ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
@@ -278,7 +287,7 @@ def people(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
-    """List the sources and how many entries cite each.
+    """List the sources and the entries that cite each.
 
     Example: faq sources
     """
@@ -331,3 +340,14 @@ def init(
     """
     with _running():
         commands.init(directory)
+
+
+def _whole_purpose_in_the_command_list() -> None:
+    """`faq --help` lists each command with the whole first paragraph of its docstring, wrapped, never cut
+    with "..." (Click shortens it to fit one line unless a command has a short help of its own)."""
+    for info in app.registered_commands:
+        doc = (info.callback.__doc__ if info.callback else None) or ""
+        info.short_help = " ".join(doc.strip().split("\n\n")[0].split())
+
+
+_whole_purpose_in_the_command_list()

@@ -19,7 +19,7 @@ from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
 
 if TYPE_CHECKING:
     from faq_cli.model import Catalogue, PartialDate
-    from faq_cli.query import DateFilter, NoMatch
+    from faq_cli.query import DateFilter, NoMatch, Unknown
 
 
 class Exit(Exception):
@@ -167,6 +167,20 @@ def _dates(year: list[str] | None, since: str | None, until: str | None) -> Date
     return dates
 
 
+def _refuse_unknown(found: Unknown | None) -> None:
+    """A filter value the catalogue does not know: a usage error (exit 2) naming the known values."""
+    if found is None:
+        return
+    shown = found.known[:KNOWN_SHOWN]
+    rest = f" and {len(found.known) - len(shown)} more" if len(found.known) > len(shown) else ""
+    known = f"known: {', '.join(shown)}{rest}" if shown else "the catalogue has none"
+    guess = f"; did you mean '{found.suggestion}'?" if found.suggestion else ""
+    _fail(f"{found.option} '{found.value}': {found.missing}{guess} ({known})")
+
+
+KNOWN_SHOWN = 20  # an error line lists at most this many known values
+
+
 def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
     """Resolve `--person`; an unknown or ambiguous name exits 1 with candidates."""
     if name is None:
@@ -191,7 +205,7 @@ def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoRetur
     else:
         from faq_cli.render import terminal
 
-        terminal.console(stderr=False).print(terminal.no_match(result))
+        terminal.out(terminal.no_match(result), page=False)
     raise Exit(EXIT_NO_MATCH)
 
 
@@ -241,7 +255,10 @@ def questions(tag: str | None = None, as_json: bool = False) -> None:
     """`faq questions`: every question, numbered."""
     from faq_cli import query
 
-    numbered = query.numbered_questions(_catalogue(), tag)
+    catalogue = _catalogue()
+    numbered = query.numbered_questions(catalogue, tag)
+    if tag is not None and not numbered:
+        _refuse_unknown(query.unknown_tag(catalogue, tag))
     _output(as_json, lambda jr: jr.questions(numbered), lambda t: t.questions(numbered) if numbered else "no questions")
 
 
@@ -270,8 +287,11 @@ def incidents(
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
+    _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents",)))
     who = _person(catalogue, person, as_json)
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
+    if kind is not None and not items:  # a kind that matched something is known; only an empty result asks
+        _refuse_unknown(query.unknown_kind(catalogue, kind))
 
     def view(renderer: ModuleType) -> Any:
         return renderer.incidents(catalogue, items)
@@ -359,6 +379,7 @@ def timeline(
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
+    _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents", "events")))
     who = _person(catalogue, person, as_json)
     items = query.timeline(catalogue, dates, who)
 
@@ -395,7 +416,7 @@ def people(as_json: bool = False) -> None:
 
 
 def sources(as_json: bool = False) -> None:
-    """`faq sources`: the sources and how many entries cite each."""
+    """`faq sources`: the sources and the entries that cite each."""
     from faq_cli import query
 
     uses = query.source_uses(_catalogue())
@@ -420,7 +441,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
         from faq_cli.render import terminal
 
         # One problem a line, never wrapped: editors and grep read path:line:col from each line.
-        terminal.console().print(terminal.problems(found, file_count), soft_wrap=True)
+        terminal.out(terminal.problems(found, file_count), page=False, soft_wrap=True)
     if found:
         raise Exit(EXIT_NO_MATCH)
 

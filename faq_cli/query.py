@@ -585,6 +585,83 @@ def incidents(
     return chosen
 
 
+class Unknown(NamedTuple):
+    """A filter value that names nothing in the catalogue: the values it knows, and the likeliest one meant."""
+
+    option: str
+    value: str
+    missing: str  # what the catalogue lacks, in words: "no incident has this kind"
+    known: list[str]  # what it has, as listed to the user
+    suggestion: str | None
+
+
+def unknown_kind(catalogue: Catalogue, kind: str) -> Unknown | None:
+    """`--kind` as `incidents` matches it (the words of a kind, any case or punctuation), when no incident has it."""
+    key = names.normalise(kind)
+    kinds = sorted({i.kind for i in catalogue.incidents.values()})
+    if any(_contains(names.normalise(k), key) for k in kinds):
+        return None
+    return Unknown("--kind", kind, "no incident has this kind", kinds, _closest(key, kinds))
+
+
+def unknown_tag(catalogue: Catalogue, tag: str) -> Unknown | None:
+    """`--tag` when no question carries it (compared as `numbered_questions` compares)."""
+    key = names.normalise(tag)
+    tags = sorted({t for q in catalogue.questions.values() for t in q.tags})
+    if any(names.normalise(t) == key for t in tags):
+        return None
+    return Unknown("--tag", tag, "no question has this tag", tags, _closest(key, tags))
+
+
+def unknown_year(catalogue: Catalogue, years: Sequence[int], sections: Sequence[str]) -> Unknown | None:
+    """The first of `years` in which no incident (or event, for a timeline: `sections`) falls."""
+    for year in years:
+        within = DateFilter((year,))
+        dated: list[Incident | Event] = [*_incidents_in(catalogue, within)] if "incidents" in sections else []
+        dated += [*_events_in(catalogue, within)] if "events" in sections else []
+        if not any(within.admits(e.date, getattr(e, "end", None)) for e in dated):
+            known = _years(catalogue, sections)
+            what = "incident or event" if "events" in sections else "incident"
+            return Unknown("--year", str(year), f"no {what} is from this year", year_spans(known), _slipped(year, known))
+    return None
+
+
+def _years(catalogue: Catalogue, sections: Sequence[str]) -> list[int]:
+    found: set[int] = set()
+    for section in sections:
+        for entry in getattr(catalogue, section).values():
+            end = getattr(entry, "end", None) or entry.date
+            found.update(range(entry.date.year, end.year + 1))
+    return sorted(found)
+
+
+def year_spans(years: Sequence[int]) -> list[str]:
+    """Sorted years as runs: [2019, 2022, 2023, 2024] gives ['2019', '2022–2024']."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    return [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in spans]
+
+
+def _slipped(year: int, known: Sequence[int]) -> str | None:
+    """The known year with the same digits as `year` in another order (2052 for 2025): a slip of the keyboard.
+    A year merely near a known one is not suggested: 2021 is as likely meant as typed."""
+    swapped = [y for y in known if sorted(str(y)) == sorted(str(year))]
+    return str(min(swapped, key=lambda y: abs(y - year))) if swapped else None
+
+
+def _closest(key: str, known: Sequence[str]) -> str | None:
+    """The known value most like `key` (compared folded), if any is close enough to be a slip of the keyboard."""
+    import difflib
+
+    folded = {names.normalise(k): k for k in known}
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
+
+
 def _contains(text: str, key: str) -> bool:
     """A filter's words appear in the text; a filter that folds to nothing (only punctuation) matches nothing."""
     return bool(key) and key in text

@@ -167,7 +167,8 @@ def test_unconfirmed_entries_carry_a_mark_and_a_legend(faq) -> None:
 def test_sources_show_their_link(faq) -> None:
     out = faq("--data", VIEWS, "sources").out
     assert "https://example.org/wire-1" in out
-    assert re.search(r"Example Wire\s+31 Jan 2026\s+First wire report\s+4", out)
+    assert re.search(r"Example Wire\s+31 Jan 2026\s+First wire report", out)
+    assert re.search(r"^\s+people\s+ivanova$", out, re.M)  # what cites it, by kind and id
 
 
 def test_colour_only_on_request_in_a_pipe(faq_process) -> None:

@@ -446,12 +446,17 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
         for i in items:
             when, title, people = text(i.date.human()), _titled(i.title, i.verification), _involved(catalogue, i)
             where = Text.assemble(text(i.kind, "kind"), Text(" · ", style="hint"), text(i.place, "hint"))
+            # Below WIDE the id `faq incident` takes has no column: it ends the title's cell.
+            handle = Text.assemble("\n", text(i.id, "id"))
             if width >= FULL:
-                table.add_row(when, title, text(i.kind), text(i.place), people, *([text(i.id)] if width >= WIDE else []))
+                if width >= WIDE:
+                    table.add_row(when, title, text(i.kind), text(i.place), people, text(i.id))
+                else:
+                    table.add_row(when, Text.assemble(title, handle), text(i.kind), text(i.place), people)
             elif width >= NARROW:
-                table.add_row(when, Text.assemble(title, "\n", where), people)
+                table.add_row(when, Text.assemble(title, "\n", where, handle), people)
             else:
-                table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people))
+                table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people, handle))
         return _with_legend(table, (i.verification for i in items))
 
     return _Fit(build)
@@ -652,6 +657,8 @@ def people(items: Sequence[Person]) -> RenderableType:
             position = Text.assemble(text(main.title), "\n", text(main.organisation, "hint")) if main else Text("")
             status = _status(p.status) if p.status else Text("")
             name = text(p.name)
+            if width < WIDE:  # the id `faq profile` takes, under the name where it has no column of its own
+                name.append_text(Text.assemble("\n", text(p.id, "id")))
             if width >= FULL:
                 table.add_row(name, text(p.native_name or ""), position, status, *([text(p.id)] if width >= WIDE else []))
                 continue
@@ -667,7 +674,7 @@ def people(items: Sequence[Person]) -> RenderableType:
 
 
 def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
-    """Each source: publisher, date, title, link, and how many entries cite it."""
+    """Each source: publisher, date, title, link, and the entries that cite it, by kind, as ids to look up."""
     if not uses:
         return Text("no sources")
 
@@ -676,27 +683,44 @@ def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
         if width >= NARROW:
             table.add_column("Publisher", style="name", max_width=30 if width >= FULL else 20)
             table.add_column("Date", style="date", no_wrap=True)
-            table.add_column("Title", ratio=1)
+            table.add_column("Title, cited by", ratio=1)
         else:
-            table.add_column("Source", ratio=1)
-        table.add_column("Cited by", justify="right", no_wrap=True)
+            table.add_column("Source, cited by", ratio=1)
         if width >= WIDE:
             table.add_column("Id", style="id", no_wrap=True)
         for use in uses:
             s = use.source
             title = text(s.title)
+            title.overflow = "fold"  # the link under it is folded, never cut: a reader copies it whole
             link = _link(s)
             if link is not None:
                 title.append_text(Text.assemble("\n", link))
-            cited = Text(str(len(use.cited_by)))
             if width < NARROW:
                 head = Text.assemble(text(s.publisher, "name"), ", ", text(s.date.human(), "date"))
-                table.add_row(Text.assemble(head, "\n", title), cited)
+                table.add_row(Group(head, title, _citers(use.cited_by)))
             else:
-                table.add_row(text(s.publisher), text(s.date.human()), title, cited, *([text(s.id)] if width >= WIDE else []))
+                cell = Group(title, _citers(use.cited_by))
+                table.add_row(text(s.publisher), text(s.date.human()), cell, *([text(s.id)] if width >= WIDE else []))
         return table
 
     return _Fit(build)
+
+
+_PLURAL = {"question": "questions", "person": "people", "incident": "incidents", "event": "events"}
+
+
+def _citers(cited_by: Sequence[q.Related]) -> RenderableType:
+    """What cites a source, a line per kind ('people  alekseyev, kirillov'): ids its kind's command opens."""
+    if not cited_by:
+        return Text("cited by no entry", style="hint")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="hint", no_wrap=True)
+    grid.add_column()
+    for kind, plural in _PLURAL.items():
+        ids = [r.id for r in cited_by if r.type == kind]
+        if ids:
+            grid.add_row(plural, text(", ".join(ids)))
+    return grid
 
 
 def problems(items: Sequence[Problem], files: int) -> RenderableType:
@@ -716,14 +740,47 @@ def print_error(message: str) -> None:
     err.print(Text.assemble(Text("faq: ", style="error"), Text(one_line(message))), soft_wrap=True)
 
 
+class _Trimmed:
+    """A renderable without the blanks Rich pads lines with: a line ends where its last visible cell does.
+
+    Spaces that show (a background, reverse video, an underline) are kept; so is every line break."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        newline = Segment.line()
+        for line in Segment.split_lines(console.render(self.inner, options)):
+            yield from _rstrip(line)
+            yield newline
+
+
+def _shows_blank(style: Style | None) -> bool:
+    return style is not None and bool(style.bgcolor or style.reverse or style.underline or style.strike)
+
+
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    """The line without its trailing unstyled spaces (control segments, such as a link's end, stay)."""
+    end = len(line)
+    while end and (line[end - 1].control or not (line[end - 1].text.strip(" ") or _shows_blank(line[end - 1].style))):
+        end -= 1
+    kept = line[:end]
+    if kept and not kept[-1].control and not _shows_blank(kept[-1].style):
+        last = kept.pop()
+        kept.append(Segment(last.text.rstrip(" "), last.style))
+    return [*kept, *(s for s in line[end:] if s.control)]
+
+
 def out(renderable: RenderableType, *, page: bool = True, soft_wrap: bool = False) -> None:
-    """Print to stdout; on a terminal, output taller than the screen goes through the pager (unless `page` is False).
+    """Print to stdout, each line without trailing padding; on a terminal, output taller than the screen goes
+    through the pager (unless `page` is False).
 
     `soft_wrap` leaves long lines to the terminal instead of wrapping them, for paths and commands to copy.
     """
     from faq_cli.render import pager
 
     con = console()
+    renderable = _Trimmed(renderable)
     command = pager.pager_command() if page and con.is_terminal else None
     if command is None:
         con.print(renderable, soft_wrap=soft_wrap)
