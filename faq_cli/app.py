@@ -71,6 +71,7 @@ class OutputFormat(enum.StrEnum):
     markdown = "markdown"
 
 
+FullOpt = Annotated[bool, typer.Option("--full", help="Everything: disputes, every source with its link, every related entry.")]
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="text for the terminal, or markdown for notes and reports.")
 ]
@@ -125,13 +126,14 @@ def ask(
     top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Answer a question from the catalogue.
+    """Answer a question from the catalogue: a screenful, or everything with --full.
 
     Example: faq ask who shot alekseyev
     """
     with _running():
-        commands.ask(question, top, as_json, output.value)
+        commands.ask(question, top, as_json, output.value, full)
 
 
 @app.command()
@@ -211,13 +213,14 @@ def incident(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Show one incident in full.
+    """Show one incident: a screenful, or everything with --full.
 
     Example: faq incident kirillov
     """
     with _running():
-        commands.incident(id_or_text, as_json, output.value)
+        commands.incident(id_or_text, as_json, output.value, full)
 
 
 @app.command()
@@ -232,13 +235,14 @@ def event(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Show one event in full: when, who, what happened, sources.
+    """Show one event: when, who, what happened, sources (everything with --full).
 
     Example: faq event wagner mutiny
     """
     with _running():
-        commands.event(id_or_text, as_json, output.value)
+        commands.event(id_or_text, as_json, output.value, full)
 
 
 @app.command()
@@ -266,13 +270,14 @@ def profile(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Print one person's profile: names, positions, honours, sanctions, status, incidents.
+    """Print one person's profile: names, status, position; positions, honours, sanctions with --full.
 
     Example: faq profile alexeyev
     """
     with _running():
-        commands.profile(name, as_json, output.value)
+        commands.profile(name, as_json, output.value, full)
 
 
 @app.command()

@@ -220,9 +220,9 @@ def overview() -> None:
     _show(charts.overview(stats.overview(_catalogue())))
 
 
-def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text") -> None:
+def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq ask`: the entry that answers the question (a question's answer, a profile, an incident, an event
-    or a fact stated in one), or the closest candidates."""
+    or a fact stated in one), or the closest candidates; compact on the terminal unless `full`."""
     from faq_cli import query
 
     text = " ".join(question)
@@ -246,7 +246,10 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
     def view(renderer: ModuleType) -> Any:
         return renderer.no_match(missed) if missed else renderer.answer(result)
 
-    _output(as_json, lambda jr: jr.answer(result), view, view if markdown else None)
+    def card(t: ModuleType) -> Any:
+        return t.no_match(missed) if missed else t.answer(result, full=full)
+
+    _output(as_json, lambda jr: jr.answer(result), card, view if markdown else None)
     if result.kind is None:
         raise Exit(EXIT_NO_MATCH)
 
@@ -299,8 +302,8 @@ def incidents(
     _output(as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
 
 
-def incident(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq incident`: one incident in full."""
+def incident(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+    """`faq incident`: one incident; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -315,11 +318,16 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text")
     def view(renderer: ModuleType) -> Any:
         return renderer.incident(result)
 
-    _output(as_json, lambda jr: jr.incident_view(catalogue, result), view, view if markdown else None)
+    _output(
+        as_json,
+        lambda jr: jr.incident_view(catalogue, result),
+        lambda t: t.incident(result, full=full),
+        view if markdown else None,
+    )
 
 
-def event(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq event`: one event in full."""
+def event(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+    """`faq event`: one event; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -334,7 +342,7 @@ def event(id_or_text: list[str], as_json: bool = False, output: str = "text") ->
     def view(renderer: ModuleType) -> Any:
         return renderer.event(result)
 
-    _output(as_json, lambda jr: jr.event_view(result), view, view if markdown else None)
+    _output(as_json, lambda jr: jr.event_view(result), lambda t: t.event(result, full=full), view if markdown else None)
 
 
 _OPENS = {
@@ -389,8 +397,8 @@ def timeline(
     _output(as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
-def profile(name: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq profile`: one person in full."""
+def profile(name: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+    """`faq profile`: one person; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -404,7 +412,7 @@ def profile(name: list[str], as_json: bool = False, output: str = "text") -> Non
     def view(renderer: ModuleType) -> Any:
         return renderer.profile(result)
 
-    _output(as_json, view, view, view if markdown else None)
+    _output(as_json, view, lambda t: t.profile(result, full=full), view if markdown else None)
 
 
 def people(as_json: bool = False) -> None:

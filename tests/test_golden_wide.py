@@ -22,6 +22,7 @@ WIDTHS = (60, 100)
 CASES = {
     "overview": [],
     "ask": ["ask", "Who is Vladimir Alekseyev?"],
+    "ask-full": ["ask", "Who is Vladimir Alekseyev?", "--full"],
     "questions": ["questions"],
     "search": ["search", "car bomb"],
     "incidents": ["incidents"],
@@ -29,6 +30,7 @@ CASES = {
     "event": ["event", "wagner-mutiny-2023"],
     "timeline": ["timeline"],
     "profile": ["profile", "alekseyev"],
+    "profile-full": ["profile", "alekseyev", "--full"],
     "people": ["people"],
     "sources": ["sources"],
     "validate": ["validate"],

@@ -220,7 +220,7 @@ def test_an_unknown_person_filter_names_the_closest_people(faq) -> None:
 
 
 def test_incident_shows_everything_about_one_incident(faq) -> None:
-    run = faq("incident", "kirillov")
+    run = faq("incident", "kirillov", "--full")
     assert run.status == 0
     out = " ".join(run.out.replace("│", " ").split())
     for fact in (
@@ -339,7 +339,7 @@ def test_a_position_already_told_by_an_appointment_event_is_not_repeated(faq) ->
 
 
 def test_profile_shows_names_positions_honours_sanctions_status_incidents_questions_disputes_sources(faq) -> None:
-    run = faq("profile", "alekseyev")
+    run = faq("profile", "alekseyev", "--full")
     out = " ".join(run.out.replace("│", " ").split())
     for fact in (
         "Native name Владимир Степанович Алексеев",

@@ -287,45 +287,138 @@ def _see_also(items: Sequence[q.Related]) -> RenderableType:
     return _section("See also", _pointers([(_related_label(r), command_for(r)) for r in items]))
 
 
-def answer(result: q.Answer) -> RenderableType:
+def answer(result: q.Answer, *, full: bool = False) -> RenderableType:
     """The answer: a question's card; or a person's, incident's or event's, under the stated fact the query
-    asked for; then, with --top, the other candidates."""
+    asked for; then, with --top, the other candidates. Compact unless `full` (see `_footer`)."""
     if result.question is None:
-        return _entry_answer(result)
+        return _entry_answer(result, full)
     question = result.question
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
         parts.append(_verification(question.verification))
     parts.append(markdown(question.answer, result.parsed))
-    if result.disputes:
-        parts.append(_disputes_block(result.disputes, "the answer above"))
-    if result.sources:
-        parts.append(_sources_block(result.sources))
-    if result.related:
-        parts.append(_see_also(result.related))
+    if full:
+        if result.disputes:
+            parts.append(_disputes_block(result.disputes, "the answer above"))
+        if result.sources:
+            parts.append(_sources_block(result.sources))
+        if result.related:
+            parts.append(_see_also(result.related))
+    else:
+        related = [(_related_label(r), command_for(r)) for r in result.related]
+        left_out = _left_out(result.disputes, result.sources, len(related))
+        parts.append(_footer(result.sources, related, left_out, f"faq ask {question.id} --full"))
     renderables: list[RenderableType] = [_panel(text(question.question, "bold"), parts)]
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
 
 
-def _entry_answer(result: q.Answer) -> RenderableType:
+def _entry_answer(result: q.Answer, full: bool) -> RenderableType:
+    """A person's, incident's or event's card; under a stated fact, a short card (its facts) unless `full`."""
     renderables: list[RenderableType] = []
     if result.fact is not None:
         parts: list[RenderableType] = [text(result.fact.text)]
-        if result.fact.sources:
+        if result.fact.sources and full:
             parts.append(Text.assemble(Text("Sources: ", style="hint"), _cited(result.fact.sources)))
+        elif result.fact.sources:
+            parts.append(_footer(result.fact.sources, [], [], ""))
         renderables.append(_panel(text(result.query, "bold"), parts))
     view = result.view
+    brief = result.fact is not None and not full
     if isinstance(view, q.Profile):
-        renderables.append(profile(view))
+        renderables.append(profile(view, full=full, brief=brief))
     elif isinstance(view, q.IncidentView):
-        renderables.append(incident(view))
+        renderables.append(incident(view, full=full, brief=brief))
     elif isinstance(view, q.EventView):
-        renderables.append(event(view))
+        renderables.append(event(view, full=full, brief=brief))
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
+
+
+SEE_ALSO_SHOWN = 3  # a compact card points at this many related entries, a line each
+LABEL_ROOM = 12  # "see also" lines drop their labels when fewer cells than this are left beside the commands
+
+
+def _left_out(disputes: Sequence[q.DisputeView], sources: Sequence[Source], related: int, *more: str) -> list[str]:
+    """What the full card adds to a compact one, most important first: '1 dispute, 4 sources, 2 more related'."""
+    found = [_count(len(disputes), "dispute")] if disputes else []
+    found += [m for m in more if m]
+    if sources:
+        found.append(f"{_count(len(sources), 'source')} in full")
+    if related > SEE_ALSO_SHOWN:
+        found.append(f"{related - SEE_ALSO_SHOWN} more related")
+    return found
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _footer(
+    sources: Sequence[Source], related: Sequence[tuple[Text, str]], left_out: Sequence[str], command: str
+) -> RenderableType:
+    """The end of a compact card: sources on one line, at most three 'see also' lines (a label cut short, its
+    command never), and what the full card adds with the command that shows it, on one line where it fits."""
+
+    def build(width: int) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="heading", no_wrap=True)
+        grid.add_column()
+        room = max(width - cell_len("See also") - 2, 1)
+        if sources:
+            grid.add_row("Sources", _sources_line(sources, room))
+        if related:
+            grid.add_row("See also", _pointer_lines(related[:SEE_ALSO_SHOWN], room))
+        if left_out:
+            grid.add_row("More", _more_line(left_out, command, room))
+        return grid
+
+    return _Fit(build)
+
+
+def _sources_line(sources: Sequence[Source], room: int) -> Text:
+    """'Publisher, date; …' for as many sources as fit in `room` cells, then '+N more'."""
+    names = [f"{one_line(s.publisher)}, {s.date.human()}" for s in sources]
+    for shown in range(len(names), 0, -1):
+        rest = len(names) - shown
+        line = "; ".join(names[:shown]) + (f"; +{rest} more" if rest else "")
+        if cell_len(line) <= room or shown == 1:
+            cut = Text(line, style="source", no_wrap=True, overflow="ellipsis")
+            cut.truncate(room, overflow="ellipsis")
+            return cut
+    return Text("")
+
+
+def _pointer_lines(items: Sequence[tuple[Text, str]], room: int) -> RenderableType:
+    """A line per entry: its label cut to the room left beside the commands, which line up and are never cut;
+    the commands alone where the labels would have too little room."""
+    longest = max(cell_len(command) for _, command in items)
+    space = room - longest - 2
+    grid = Table.grid(padding=(0, 2))
+    if space >= LABEL_ROOM:
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=space)
+    grid.add_column(no_wrap=True, style="hint")
+    for label, command in items:
+        if space >= LABEL_ROOM:
+            shown = label.copy()
+            shown.truncate(space, overflow="ellipsis")
+            grid.add_row(shown, command)
+        else:
+            grid.add_row(command)
+    return grid
+
+
+def _more_line(left_out: Sequence[str], command: str, room: int) -> Text:
+    """'1 dispute, 4 sources in full: faq ask ID --full', dropping the words that do not fit one line, from the
+    least important; a dispute is never dropped (sources that disagree are never hidden silently)."""
+    least = 1 if left_out and left_out[0].endswith(("dispute", "disputes")) else 0
+    for kept in range(len(left_out), least - 1, -1):
+        words = ", ".join(left_out[:kept]) + (" and more" if 0 < kept < len(left_out) else "") + (": " if kept else "")
+        if cell_len(words) + cell_len(command) <= room or kept == least:
+            return Text.assemble(Text(words, style="dispute" if least else "hint"), Text(command, style="command"))
+    return Text(command, style="command")
 
 
 def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
@@ -462,8 +555,9 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
     return _Fit(build)
 
 
-def incident(view: q.IncidentView) -> RenderableType:
-    """One incident in full: facts, people, what happened, disputes, sources, where to read on."""
+def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One incident: facts, people, what happened, then (`full`) disputes, sources and where to read on, or
+    (compact) a line of sources, three pointers and what the full card adds; `brief`: the facts alone."""
     i = view.incident
     facts: list[tuple[str, RenderableType]] = [
         ("When", text(i.date.human(), "date")),
@@ -478,30 +572,53 @@ def incident(view: q.IncidentView) -> RenderableType:
         facts.append(("People" if n == 0 else "", who))
     if i.casualties:
         counts = _counts(i.casualties) or "none reported"
-        note = f" — {one_line(i.casualties.note)}" if i.casualties.note else ""
+        note = f" — {one_line(i.casualties.note)}" if i.casualties.note and full else ""
         facts.append(("Casualties", Text.assemble(Text(counts, style="killed" if i.casualties.killed else ""), note)))
     if i.attribution:
         a = i.attribution
         line = Text.assemble(text(a.status, "kind"), f" — {one_line(a.by)}" if a.by else "")
-        if a.note:
+        if a.note and full:
             line.append_text(Text.assemble("\n", text(a.note, "hint")))
         facts.append(("Attribution", line))
     parts: list[RenderableType] = [_labelled(facts)]
-    if i.summary:
-        parts.append(_section("What happened", markdown(i.summary, view.parsed)))
-    if view.disputes:
-        parts.append(_disputes_block(view.disputes, "as above"))
-    if view.sources:
-        parts.append(_sources_block(view.sources))
     people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
     see = [*people, *view.incidents, *view.events, *view.questions]
-    if see:
-        parts.append(_see_also(see))
+    if brief:
+        parts.append(_whole(f"faq incident {i.id}"))
+    elif full:
+        if i.summary:
+            parts.append(_section("What happened", markdown(i.summary, view.parsed)))
+        if view.disputes:
+            parts.append(_disputes_block(view.disputes, "as above"))
+        if view.sources:
+            parts.append(_sources_block(view.sources))
+        if see:
+            parts.append(_see_also(see))
+    else:
+        if i.summary:
+            parts.append(markdown(i.summary, view.parsed))
+        notes = "notes on " + " and ".join(
+            n
+            for n, has in (
+                ("casualties", i.casualties and i.casualties.note),
+                ("attribution", i.attribution and i.attribution.note),
+            )
+            if has
+        )
+        left_out = _left_out(view.disputes, view.sources, len(see), notes if notes != "notes on " else "")
+        related = [(_related_label(r), command_for(r)) for r in see]
+        parts.append(_footer(view.sources, related, left_out, f"faq incident {i.id} --full"))
     return _panel(text(i.title, "bold"), parts)
 
 
-def event(view: q.EventView) -> RenderableType:
-    """One event: when, its people, what happened, disputes, sources, where to read on."""
+def _whole(command: str) -> RenderableType:
+    """A short card's last line: the command that shows the whole entry."""
+    return _labelled([("More", Text.assemble(Text("the whole entry: ", style="hint"), Text(command, style="command")))])
+
+
+def event(view: q.EventView, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One event: when, its people, what happened, then disputes, sources and where to read on (`full`), or
+    the compact card's footer; `brief`: the facts alone."""
     e = view.event
     facts: list[tuple[str, RenderableType]] = [("When", text(span(e.date, e.end), "date"))]
     if e.kind:
@@ -511,15 +628,23 @@ def event(view: q.EventView) -> RenderableType:
     for n, person in enumerate(view.people):
         facts.append(("People" if n == 0 else "", text(person.label, "name")))
     parts: list[RenderableType] = [_labelled(facts)]
-    if e.summary:
-        parts.append(_section("What happened", markdown(e.summary, view.parsed)))
-    if view.disputes:
-        parts.append(_disputes_block(view.disputes, "as above"))
-    if view.sources:
-        parts.append(_sources_block(view.sources))
     see = [*view.people, *view.incidents, *view.questions]
-    if see:
-        parts.append(_see_also(see))
+    if brief:
+        parts.append(_whole(f"faq event {e.id}"))
+    elif full:
+        if e.summary:
+            parts.append(_section("What happened", markdown(e.summary, view.parsed)))
+        if view.disputes:
+            parts.append(_disputes_block(view.disputes, "as above"))
+        if view.sources:
+            parts.append(_sources_block(view.sources))
+        if see:
+            parts.append(_see_also(see))
+    else:
+        if e.summary:
+            parts.append(markdown(e.summary, view.parsed))
+        related = [(_related_label(r), command_for(r)) for r in see]
+        parts.append(_footer(view.sources, related, _left_out(view.disputes, view.sources, len(see)), f"faq event {e.id} --full"))
     return _panel(text(e.title, "bold"), parts)
 
 
@@ -578,8 +703,10 @@ def _status(status: Status, *, explain: bool = False) -> Text:
     return line
 
 
-def profile(result: q.Profile) -> RenderableType:
-    """One person: names, status, summary, positions, honours, sanctions, incidents, questions, disputes, sources."""
+def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One person: names, status, summary, then (`full`) positions, honours, sanctions, incidents, questions,
+    disputes and sources, or (compact) the main position, a line of sources, three pointers and what the full
+    card adds; `brief`: the facts alone."""
     p = result.person
     facts: list[tuple[str, RenderableType]] = []
     if p.native_name:
@@ -590,14 +717,38 @@ def profile(result: q.Profile) -> RenderableType:
         facts.append(("Born", text(", ".join(x for x in (p.born.human() if p.born else "", p.birthplace or "") if x))))
     if p.status:
         status = _status(p.status, explain=True)
-        if p.status.note:
+        if p.status.note and full:
             status.append_text(Text.assemble("\n", text(p.status.note, "hint")))
         facts.append(("Status", status))
     if p.verification != "confirmed":
         facts.append(("Verification", _verification(p.verification)))
+    main = p.main_position
+    if main is not None and not full:
+        position = Text.assemble(text(main.title), ", ", text(main.organisation))
+        if main.span():
+            position.append_text(Text(f" ({main.span()})", style="date"))
+        facts.append(("Position", position))
     parts: list[RenderableType] = [_labelled(facts)] if facts else []
+    if brief:
+        return _panel(text(p.name, "bold"), [*parts, _whole(f"faq profile {p.id}")])
     if p.summary:
         parts.append(markdown(p.summary, result.parsed))
+    if not full:
+        related = [
+            (Text.assemble(text(i.date.human(), "date"), "  ", text(i.title)), f"faq incident {i.id}")
+            for i, _ in result.incidents
+        ]
+        related += [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        others = len(p.positions) - (main is not None)
+        more = [
+            _count(others, "other position") if others > 0 else "",
+            _count(len(p.honours), "honour") if p.honours else "",
+            _count(len(p.sanctions), "sanction") if p.sanctions else "",
+            "a note on the status" if p.status and p.status.note else "",
+        ]
+        left_out = _left_out(result.disputes, result.sources, len(related), *more)
+        parts.append(_footer(result.sources, related, left_out, f"faq profile {p.id} --full"))
+        return _panel(text(p.name, "bold"), parts)
     if p.positions:
         rows = []
         for pos in p.positions:
