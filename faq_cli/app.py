@@ -281,6 +281,16 @@ def profile(
 
 
 @app.command()
+def browse() -> None:
+    """Pick an entry from a full-screen list filtered as you type, with a preview; Enter reads it whole.
+
+    Example: faq browse
+    """
+    with _running():
+        commands.browse()
+
+
+@app.command()
 def people(as_json: JsonOpt = False) -> None:
     """List everyone in the catalogue with their main position.
 

@@ -415,6 +415,36 @@ def profile(name: list[str], as_json: bool = False, output: str = "text", full: 
     _output(as_json, view, lambda t: t.profile(result, full=full), view if markdown else None)
 
 
+def browse() -> None:
+    """`faq browse`: a full-screen picker over every entry, filtered as you type, with a preview."""
+    import os
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        _fail("faq browse needs a terminal that can draw a full screen; without one, try faq search TEXT or faq questions")
+    from faq_cli import query
+
+    catalogue = _catalogue()
+    from faq_cli.render import browse as picker
+    from faq_cli.render import terminal
+
+    def card(item: query.Related, full: bool) -> Any:
+        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full)
+
+    status = picker.run(lambda text: query.matching_entries(catalogue, text), card, _read)
+    if status:
+        raise Exit(status)
+
+
+def _read(text: str) -> None:
+    """Show an entry `faq browse` opened: in the pager, or (paging turned off) printed, until Enter."""
+    from faq_cli.render import pager
+
+    command = pager.pager_command() if State.pager else None
+    if command is None or not pager.page(text, command, to_read=True):
+        sys.stdout.write(text)
+        input("-- Enter to go back to the list --")
+
+
 def people(as_json: bool = False) -> None:
     """`faq people`: everyone with their main position."""
     from faq_cli import query

@@ -265,12 +265,24 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
     alternatives = [Candidate(f.id, f.label, f.score, f.kind) for f in rest]
     if best is None:
         return Answer(query, None, 0.0, alternatives, [], [], [], hint=_named_entry(catalogue, query, ranked[:FACT_CANDIDATES]))
-    entry = _entry(catalogue, best.kind, best.id)
+    return _answer(catalogue, query, _entry(catalogue, best.kind, best.id), best.score, alternatives, fact)
+
+
+def _answer(
+    catalogue: Catalogue,
+    query: str,
+    entry: Question | Person | Incident | Event,
+    score: float,
+    alternatives: list[Candidate],
+    fact: Fact | None = None,
+) -> Answer:
+    """The answer that shows `entry`: a question with its sources, related entries and disputes, or the card
+    of a person, incident or event."""
     if isinstance(entry, Question):
         return Answer(
             query,
             entry,
-            best.score,
+            score,
             alternatives,
             sources_of(catalogue, entry.sources),
             related(catalogue, entry.related),
@@ -279,6 +291,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
             "question",
             entry,
         )
+    kind = "person" if isinstance(entry, Person) else "incident" if isinstance(entry, Incident) else "event"
     view: Profile | IncidentView | EventView
     if isinstance(entry, Person):
         view = profile(catalogue, entry)
@@ -286,7 +299,33 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         view = incident_view(catalogue, entry)
     else:
         view = event_view(catalogue, entry)
-    return Answer(query, None, best.score, alternatives, view.sources, [], view.disputes, {}, best.kind, entry, view, fact)
+    return Answer(query, None, score, alternatives, view.sources, [], view.disputes, {}, kind, entry, view, fact)
+
+
+def entry_answer(catalogue: Catalogue, kind: str, entry_id: str) -> Answer:
+    """One entry of any kind, by its kind and id, as `ask` shows it (what `faq browse` opens)."""
+    return _answer(catalogue, entry_id, _entry(catalogue, kind, entry_id), 100.0, [])
+
+
+def every_entry(catalogue: Catalogue) -> list[Related]:
+    """Every question, person, incident and event, a kind at a time, each in file order (or date order)."""
+    found = [Related(q.id, "question", q.question) for q in catalogue.questions.values()]
+    found += [Related(p.id, "person", p.name) for p in catalogue.people.values()]
+    found += [
+        Related(i.id, "incident", i.title, i.date) for i in sorted(catalogue.incidents.values(), key=lambda i: (i.date, i.id))
+    ]
+    found += [Related(e.id, "event", e.title, e.date) for e in sorted(catalogue.events.values(), key=lambda e: (e.date, e.id))]
+    return found
+
+
+BROWSE_LIMIT = 200  # `faq browse` lists at most this many hits for a filter (every entry without one)
+
+
+def matching_entries(catalogue: Catalogue, text: str) -> list[Related]:
+    """The entries `faq search` finds for `text`, best first; every entry when `text` is blank."""
+    if not text.strip():
+        return every_entry(catalogue)
+    return [Related(h.id, h.type, h.title) for h in search_entries(catalogue, text, None, BROWSE_LIMIT).hits]
 
 
 _KIND_SECTION = {"question": "questions", "person": "people", "incident": "incidents", "event": "events"}

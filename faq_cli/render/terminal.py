@@ -906,6 +906,11 @@ class _Trimmed:
             yield newline
 
 
+def trimmed(renderable: RenderableType) -> RenderableType:
+    """The renderable without the trailing blanks Rich pads its lines with."""
+    return _Trimmed(renderable)
+
+
 def _shows_blank(style: Style | None) -> bool:
     return style is not None and bool(style.bgcolor or style.reverse or style.underline or style.strike)
 
