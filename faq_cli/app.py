@@ -123,7 +123,9 @@ def ask(
             autocompletion=_complete("question_ids"),
         ),
     ],
-    top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.", metavar="N")
+    ] = 0,
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
     full: FullOpt = False,
@@ -163,7 +165,7 @@ class SearchKind(enum.StrEnum):
 def search(
     words: Annotated[list[str], typer.Argument(help="Words to look for, in any spelling.", metavar="TEXT")],
     kind: Annotated[SearchKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.", metavar="N")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
     """Search questions, incidents, events and people; each hit shows a snippet with the matched words.
