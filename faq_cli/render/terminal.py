@@ -416,8 +416,11 @@ def _more_line(left_out: Sequence[str], command: str, room: int) -> Text:
     least = 1 if left_out and left_out[0].endswith(("dispute", "disputes")) else 0
     for kept in range(len(left_out), least - 1, -1):
         words = ", ".join(left_out[:kept]) + (" and more" if 0 < kept < len(left_out) else "") + (": " if kept else "")
-        if cell_len(words) + cell_len(command) <= room or kept == least:
-            return Text.assemble(Text(words, style="dispute" if least else "hint"), Text(command, style="command"))
+        fits = cell_len(words) + cell_len(command) <= room
+        if fits or kept == least:  # the command on a line of its own when it cannot share one: copied whole
+            return Text.assemble(
+                Text(words, style="dispute" if least else "hint"), "" if fits else "\n", Text(command, style="command")
+            )
     return Text(command, style="command")
 
 
