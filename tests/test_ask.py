@@ -233,10 +233,13 @@ def test_questions_tag_filter_keeps_the_numbers(faq: Faq) -> None:
     assert all(everything[q["id"]] == q["number"] for q in tagged)
 
 
-def test_questions_with_an_unknown_tag_is_an_empty_listing(faq: Faq) -> None:
+def test_questions_with_an_unknown_tag_is_a_usage_error_naming_the_tags(faq: Faq) -> None:
     run = faq("questions", "--tag", "no-such-tag")
-    assert run.status == 0
-    assert json.loads(faq("questions", "--json", "--tag", "no-such-tag").out) == []
+    assert (run.status, run.out) == (2, "")
+    assert run.err.startswith("faq: --tag 'no-such-tag': no question has this tag (known: abu-dhabi, alekseyev, ")
+    assert run.err.rstrip().endswith("more)") and run.err.count("\n") == 1
+    typo = faq("questions", "--tag", "Alekseev", "--json")
+    assert typo.status == 2 and typo.out == "" and "did you mean 'alekseyev'?" in typo.err
 
 
 # ---- no query string breaks ask, search or questions --------------------------------------------
@@ -276,8 +279,12 @@ def test_no_query_makes_search_fail(faq: Faq, query: str) -> None:
 @given(ANY_TEXT)
 def test_no_tag_makes_questions_fail(faq: Faq, tag: str) -> None:
     run = faq("questions", "--json", "--tag", tag)
-    assert run.status == 0, run.err
-    assert isinstance(json.loads(run.out), list)
+    if run.status == 2:  # a tag no question has: one line naming the known ones
+        assert run.out == "" and run.err.startswith("faq: --tag ") and run.err.count("\n") == 1
+        assert "Traceback" not in run.err
+    else:
+        assert run.status == 0, run.err
+        assert isinstance(json.loads(run.out), list)
 
 
 def test_hostile_query_through_a_real_process(faq_process: Callable[..., Run]) -> None:
