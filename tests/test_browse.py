@@ -176,3 +176,17 @@ def test_no_other_command_loads_prompt_toolkit(args: list[str], tmp_path: Path) 
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert "faq_cli.commands" in imported or "faq_cli.app" in imported
     assert not {m for m in imported if m.startswith("prompt_toolkit")}
+
+
+def test_catalogue_text_is_shown_inert(tmp_path: Path) -> None:
+    """Escape sequences and bidi controls in a catalogue are drawn as visible marks, never sent to the terminal."""
+    hostile = Path(__file__).parent / "fixtures" / "good" / "hostile"
+    term = Terminal([sys.executable, "-m", "faq_cli", "--data", str(hostile), "browse"], tmp_path, 120, 30)
+    term.shows(KEYS_LINE)
+    term.type("mallory")
+    screen = term.shows("Mallory")
+    assert "␛[31m" in screen  # the catalogue's escape, shown as a mark to read
+    assert "\x1b[31mRed" not in term.raw and "\x1b[31mnot red" not in term.raw and "\x1b]0;" not in term.raw
+    assert "\u202e" not in term.raw
+    term.type(ESC)
+    assert term.ended() == 0
