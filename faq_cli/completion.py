@@ -30,10 +30,11 @@ def _quietly(ctx: typer.Context, incomplete: str, complete: Callable[[Catalogue,
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue:
-    from faq_cli.catalogue import active_paths, load_catalogue
+    from faq_cli.catalogue import load_catalogue
+    from faq_cli.layers import active_layers
 
     data = ctx.find_root().params.get("data")
-    return load_catalogue(active_paths(list(data) if data else None))
+    return load_catalogue(active_layers(list(data) if data else None))
 
 
 def _starts(options: Iterable[tuple[str, str]], incomplete: str) -> Candidates:
@@ -86,6 +87,19 @@ def question_ids(ctx: typer.Context, incomplete: str) -> Candidates:
     if _typed(ctx, "question") or not incomplete:
         return []
     return _quietly(ctx, incomplete, lambda c, _: ((q.id, q.question) for q in c.questions.values()))
+
+
+def entry_ids(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The id of every entry, with what it is as help (for `faq edit`)."""
+
+    def complete(c: Catalogue, _: str) -> Iterable[tuple[str, str]]:
+        yield from ((q.id, q.question) for q in c.questions.values())
+        yield from ((p.id, p.name) for p in c.people.values())
+        yield from ((i.id, i.title) for i in c.incidents.values())
+        yield from ((e.id, e.title) for e in c.events.values())
+        yield from ((s.id, s.title) for s in c.sources.values())
+
+    return _quietly(ctx, incomplete, complete)
 
 
 def tags(ctx: typer.Context, incomplete: str) -> Candidates:

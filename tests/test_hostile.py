@@ -269,7 +269,8 @@ def test_every_path_is_reported_not_only_the_first(faq: Callable[..., Run], tmp_
 
 # ---- inert output -----------------------------------------------------------------------------------
 
-NOT_DATA = {"schema", "init"}  # print no catalogue text (init writes a starter catalogue)
+# Print no catalogue text: init writes a starter catalogue; new and edit open an editor (tests/test_editing.py).
+NOT_DATA = {"schema", "init", "new", "edit"}
 INVOCATIONS = {
     "": [[]],
     "ask": [["ask", "who is mallory"], ["ask", "evil-question", "--top", "3"], ["ask", "zzqx wvvk"]],
@@ -283,6 +284,7 @@ INVOCATIONS = {
     "people": [["people"]],
     "sources": [["sources"]],
     "validate": [["validate"]],
+    "catalogue": [["catalogue", "list"]],
 }
 
 

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -27,6 +28,10 @@ from faq_cli import query as q
 from faq_cli.errors import Problem
 from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
 from faq_cli.render.text import UNSAFE, inert, one_line
+
+if TYPE_CHECKING:  # imported by the commands that show them, not by every lookup
+    from faq_cli.catalogues import LayerRow
+    from faq_cli.layers import Registered
 
 THEME = Theme(
     {
@@ -93,7 +98,9 @@ EXPLAIN = {
     "reported": "credible reporting, not officially confirmed",
     "unverified": "rumour or speculation, not confirmed",
 }
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq event", "question": "faq ask"}
+# The command that opens each kind of entry; every command shown starts with the call's own `faq --data …` (`prog`).
+VERB_FOR = {"person": "profile", "incident": "incident", "event": "event", "question": "ask"}
+PROG = "faq"
 
 
 class _Fit:
@@ -272,9 +279,9 @@ class _Scrubbed:
                 yield Segment(UNSAFE.sub(lambda m: "?" * cell_len(m.group()), segment.text), segment.style)
 
 
-def command_for(item: q.Related) -> str:
+def command_for(item: q.Related, prog: str = PROG) -> str:
     """The command that shows a related entry."""
-    return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
+    return f"{prog} {VERB_FOR.get(item.type, 'search')} {item.id}"
 
 
 def _related_label(item: q.Related) -> Text:
@@ -283,15 +290,15 @@ def _related_label(item: q.Related) -> Text:
     return Text.assemble(text(item.date.human(), "date"), "  ", text(item.label))
 
 
-def _see_also(items: Sequence[q.Related]) -> RenderableType:
-    return _section("See also", _pointers([(_related_label(r), command_for(r)) for r in items]))
+def _see_also(items: Sequence[q.Related], prog: str) -> RenderableType:
+    return _section("See also", _pointers([(_related_label(r), command_for(r, prog)) for r in items]))
 
 
-def answer(result: q.Answer) -> RenderableType:
+def answer(result: q.Answer, prog: str = PROG) -> RenderableType:
     """The answer: a question's card; or a person's, incident's or event's, under the stated fact the query
     asked for; then, with --top, the other candidates."""
     if result.question is None:
-        return _entry_answer(result)
+        return _entry_answer(result, prog)
     question = result.question
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
@@ -302,14 +309,14 @@ def answer(result: q.Answer) -> RenderableType:
     if result.sources:
         parts.append(_sources_block(result.sources))
     if result.related:
-        parts.append(_see_also(result.related))
+        parts.append(_see_also(result.related, prog))
     renderables: list[RenderableType] = [_panel(text(question.question, "bold"), parts)]
     if result.alternatives:
-        renderables.append(_alternatives(result.alternatives))
+        renderables.append(_alternatives(result.alternatives, prog))
     return Group(*renderables)
 
 
-def _entry_answer(result: q.Answer) -> RenderableType:
+def _entry_answer(result: q.Answer, prog: str) -> RenderableType:
     renderables: list[RenderableType] = []
     if result.fact is not None:
         parts: list[RenderableType] = [text(result.fact.text)]
@@ -318,22 +325,22 @@ def _entry_answer(result: q.Answer) -> RenderableType:
         renderables.append(_panel(text(result.query, "bold"), parts))
     view = result.view
     if isinstance(view, q.Profile):
-        renderables.append(profile(view))
+        renderables.append(profile(view, prog))
     elif isinstance(view, q.IncidentView):
-        renderables.append(incident(view))
+        renderables.append(incident(view, prog))
     elif isinstance(view, q.EventView):
-        renderables.append(event(view))
+        renderables.append(event(view, prog))
     if result.alternatives:
-        renderables.append(_alternatives(result.alternatives))
+        renderables.append(_alternatives(result.alternatives, prog))
     return Group(*renderables)
 
 
-def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
-    items = [(text(c.label), f"{COMMAND_FOR.get(c.kind, 'faq ask')} {c.id}") for c in candidates]
+def _alternatives(candidates: Sequence[q.Candidate], prog: str) -> RenderableType:
+    items = [(text(c.label), f"{prog} {VERB_FOR.get(c.kind, 'ask')} {c.id}") for c in candidates]
     return _section("Other candidates", _pointers(items, [f"  {c.score:5.1f}" for c in candidates]))
 
 
-def no_match(result: q.NoMatch) -> RenderableType:
+def no_match(result: q.NoMatch, prog: str = PROG) -> RenderableType:
     if result.ambiguous:
         head = Text(f"'{one_line(result.query)}' could be more than one {result.what}:", style="bold")
     elif result.what == "question":
@@ -347,14 +354,14 @@ def no_match(result: q.NoMatch) -> RenderableType:
                 Text("It names ", style="hint"),
                 text(result.hint.label, "name"),
                 Text(": ", style="hint"),
-                Text(command_for(result.hint), style="command"),
+                Text(command_for(result.hint, prog), style="command"),
             )
         )
     if not result.candidates:
         return Group(*rows) if len(rows) > 1 else head
-    command = COMMAND_FOR[result.what]
+    verb = VERB_FOR[result.what]
     items = [
-        (text(c.label, "name"), f"{COMMAND_FOR.get(c.kind, command) if result.what == 'question' else command} {c.id}")
+        (text(c.label, "name"), f"{prog} {VERB_FOR.get(c.kind, verb) if result.what == 'question' else verb} {c.id}")
         for c in result.candidates
     ]
     if not result.ambiguous:
@@ -457,7 +464,7 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
     return _Fit(build)
 
 
-def incident(view: q.IncidentView) -> RenderableType:
+def incident(view: q.IncidentView, prog: str = PROG) -> RenderableType:
     """One incident in full: facts, people, what happened, disputes, sources, where to read on."""
     i = view.incident
     facts: list[tuple[str, RenderableType]] = [
@@ -491,11 +498,11 @@ def incident(view: q.IncidentView) -> RenderableType:
     people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
     see = [*people, *view.incidents, *view.events, *view.questions]
     if see:
-        parts.append(_see_also(see))
+        parts.append(_see_also(see, prog))
     return _panel(text(i.title, "bold"), parts)
 
 
-def event(view: q.EventView) -> RenderableType:
+def event(view: q.EventView, prog: str = PROG) -> RenderableType:
     """One event: when, its people, what happened, disputes, sources, where to read on."""
     e = view.event
     facts: list[tuple[str, RenderableType]] = [("When", text(span(e.date, e.end), "date"))]
@@ -514,7 +521,7 @@ def event(view: q.EventView) -> RenderableType:
         parts.append(_sources_block(view.sources))
     see = [*view.people, *view.incidents, *view.questions]
     if see:
-        parts.append(_see_also(see))
+        parts.append(_see_also(see, prog))
     return _panel(text(e.title, "bold"), parts)
 
 
@@ -573,7 +580,7 @@ def _status(status: Status, *, explain: bool = False) -> Text:
     return line
 
 
-def profile(result: q.Profile) -> RenderableType:
+def profile(result: q.Profile, prog: str = PROG) -> RenderableType:
     """One person: names, status, summary, positions, honours, sanctions, incidents, questions, disputes, sources."""
     p = result.person
     facts: list[tuple[str, RenderableType]] = []
@@ -618,12 +625,13 @@ def profile(result: q.Profile) -> RenderableType:
         for i, inv in result.incidents:
             label = Text.assemble(text(i.date.human(), "date"), "  ", _titled(i.title, i.verification))
             label.append_text(Text.assemble("\n", Text(f"{one_line(inv.role)}, ", style="hint"), _outcome(inv.outcome)))
-            items.append((label, f"faq incident {i.id}"))
+            items.append((label, f"{prog} incident {i.id}"))
         parts.append(_section("Incidents", _pointers(items)))
     if result.incidents or result.events or any(pos.start for pos in p.positions):
-        parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", Text(f"faq timeline --person {p.id}", style="hint")))
+        timeline = Text(f"{prog} timeline --person {p.id}", style="hint")
+        parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", timeline))
     if result.questions:
-        items = [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        items = [(text(x.question), f"{prog} ask {x.id}") for x in result.questions]
         parts.append(_section("Questions", _pointers(items)))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "as above"))
@@ -699,14 +707,35 @@ def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
     return _Fit(build)
 
 
-def problems(items: Sequence[Problem], files: int) -> RenderableType:
+def problems(items: Sequence[Problem], files: int, skipped: int = 0) -> RenderableType:
     rows: list[RenderableType] = [Text(one_line(str(p))) for p in items]
+    counted = f"{files} file{'s' if files != 1 else ''}" + (f"; {skipped} skipped" if skipped else "")
     if items:
         noun = "problem" if len(items) == 1 else "problems"
-        rows.append(Text(f"{len(items)} {noun} in {files} file{'s' if files != 1 else ''}", style="error"))
+        rows.append(Text(f"{len(items)} {noun} in {counted}", style="error"))
     else:
-        rows.append(Text(f"catalogue is valid ({files} file{'s' if files != 1 else ''})", style="bold green"))
+        rows.append(Text(f"catalogue is valid ({counted})", style="bold green"))
     return Group(*rows)
+
+
+def with_note(renderable: RenderableType, note: q.StaleNote | None) -> RenderableType:
+    """An answer with, under it, the date its catalogue is current to when that is older than the threshold."""
+    if note is None:
+        return renderable
+    line = Text.assemble(
+        Text("as of ", style="hint"),
+        Text(note.as_of.human(), style="date"),
+        Text(f" (catalogue '{one_line(note.catalogue)}', older than {note.days} days)", style="hint"),
+    )
+    if note.update:
+        line.append_text(Text.assemble(Text("; refresh it: ", style="hint"), text(note.update, "command")))
+    return Group(renderable, line)
+
+
+def print_note(message: str) -> None:
+    """A note on stderr (not an error): `faq: note: …`, one line."""
+    err = console(stderr=True)
+    err.print(Text.assemble(Text("faq: note: ", style="hint"), Text(one_line(message))), soft_wrap=True)
 
 
 def print_error(message: str) -> None:
@@ -752,9 +781,6 @@ def written(paths: Sequence[object], directory: str) -> RenderableType:
     return Group(*rows)
 
 
-_SEARCH_COMMAND = {"question": "faq ask", "incident": "faq incident", "person": "faq profile"}
-
-
 def _highlighted(snippet: str, spans: Sequence[tuple[int, int]], style: str = "") -> Text:
     """The snippet as inert text with its matched words styled by range (never via markup)."""
     shown = Text(one_line(snippet), style=style)
@@ -764,7 +790,7 @@ def _highlighted(snippet: str, spans: Sequence[tuple[int, int]], style: str = ""
     return shown
 
 
-def search_hits(result: q.SearchResult) -> RenderableType:
+def search_hits(result: q.SearchResult, prog: str = PROG) -> RenderableType:
     """`faq search`: score, kind, then the title, the snippet (when it says more) and the command to see it."""
     if not result.hits:
         return Text("no matches")
@@ -777,9 +803,81 @@ def search_hits(result: q.SearchResult) -> RenderableType:
             lines = [_highlighted(hit.title, hit.highlights, "name")]
         else:
             lines = [text(hit.title, "name"), _highlighted(hit.snippet, hit.highlights)]
-        command = f"{_SEARCH_COMMAND[hit.type]} {hit.id}" if hit.type in _SEARCH_COMMAND else hit.id
+        command = f"{prog} {VERB_FOR[hit.type]} {hit.id}" if hit.type in VERB_FOR else hit.id
         lines.append(Text(one_line(command), style="hint"))
         if n:
             table.add_row("", "", "")
         table.add_row(f"{hit.score:.0f}", hit.type, Group(*lines))
     return table
+
+
+# ---- the catalogues added on top of the bundled one ---------------------------------------------------
+
+KIND_LABEL = {"bundled": "shipped with faq", "git": "from git", "local": "local folder", "path": "--data"}
+SECTION_NOUNS = (
+    ("questions", "question"),
+    ("incidents", "incident"),
+    ("events", "event"),
+    ("people", "person"),
+    ("sources", "source"),
+)
+
+
+def catalogue_list(rows: Sequence[LayerRow], unused: int = 0, prog: str = PROG) -> RenderableType:
+    """`faq catalogue list`: a block per layer, lowest first: name and kind, path, origin, date, counts."""
+    blocks: list[RenderableType] = []
+    for row in rows:
+        head = Text.assemble(text(row.name, "name"), "  ", Text(KIND_LABEL.get(row.kind, row.kind), style="kind"))
+        if row.problems:
+            noun = "problem" if row.problems == 1 else "problems"
+            head.append_text(Text.assemble("  ", Text(f"{row.problems} {noun} ({prog} validate)", style="error")))
+        lines: list[Text] = [Text(one_line(row.path), style="hint", overflow="fold")]
+        if row.source:
+            origin = text(row.source, "source")
+            origin.overflow = "fold"
+            if row.updated:
+                origin.append(f" · updated {row.updated[:10]}", style="hint")
+            lines.append(origin)
+        dated = Text.assemble(text(row.title, "title")) if row.title else Text("")
+        if row.as_of:
+            dated.append(" · " if row.title else "", style="hint")
+            dated.append(f"as of {PartialDate.parse(row.as_of).human()}", style="date")
+            if row.age_days is not None:
+                dated.append(f" ({row.age_days} day{'s' if row.age_days != 1 else ''} ago)", style="hint")
+        if dated.plain:
+            lines.append(dated)
+        counts = [f"{row.entries.get(s, 0)} {noun if row.entries.get(s, 0) == 1 else s}" for s, noun in SECTION_NOUNS]
+        lines.append(Text(" · ".join(counts), style="count"))
+        grid = Table.grid(padding=(0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for line in lines:
+            grid.add_row("  ", line)
+        blocks.append(Group(head, grid))
+    if unused:
+        noun = "catalogue" if unused == 1 else "catalogues"
+        blocks.append(Text(f"{unused} added {noun} not in use: --data or FAQ_CLI_DATA chooses the layers", style="hint"))
+    elif all(row.kind not in ("git", "local") for row in rows):
+        blocks.append(Text("Add one on top: faq catalogue add NAME URL_OR_PATH", style="hint"))
+    return Group(*_spaced(blocks))
+
+
+def catalogue_added(added: Registered, data_given: bool) -> RenderableType:
+    """What `faq catalogue add` did, and what to try next."""
+    what = "cloned" if added.kind == "git" else "added the folder"
+    rows: list[RenderableType] = [
+        Text.assemble(Text(f"{what} ", style="heading"), text(added.name, "name"), Text(" → ", style="hint"), text(added.path))
+    ]
+    if data_given:
+        rows.append(Text("it is used when neither --data nor FAQ_CLI_DATA is given", style="hint"))
+    rows.append(Text.assemble("  ", Text("faq catalogue list", style="command")))
+    return Group(*rows)
+
+
+def plain_line(message: str) -> RenderableType:
+    return text(message)
+
+
+def print_problem(message: str) -> None:
+    """A problem on stderr as `path:line:col: message`, never wrapped (as `faq validate` prints them)."""
+    console(stderr=True).print(Text(one_line(message)), soft_wrap=True)
