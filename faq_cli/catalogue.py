@@ -4,7 +4,7 @@
 out, or a `CatalogueError` carrying every problem in every file, sorted by
 place. Layers are merged in order: within a layer an id is unique, and an
 entry whose id a later layer also defines is replaced by the later one;
-references, and the values a layer's `choices:` allow, resolve across layers.
+references, and the values a layer's `vocabulary:` allow, resolve across layers.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class FileRefs:
     ids: dict[str, list[str]]  # per section, the ids of its entries in file order
     wanted: dict[str, set[str]]  # per kind of reference (a key of _TARGETS, or choice:FIELD), every value used
     load: Callable[[], list[EntryRefs]]
-    choices: dict[str, list[str]] = field(default_factory=dict)  # what its `choices:` section lists
+    choices: dict[str, list[str]] = field(default_factory=dict)  # what its `vocabulary:` section lists
     skipped: str | None = None
     layer: int = 0
 
@@ -116,7 +116,7 @@ def file_refs(file: FileSections) -> FileRefs:
             info.extend((key, item, value.key_marks[key]) for key, item in value.items())
         elif name == "synonyms":
             synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
-        elif name == "choices":
+        elif name == "vocabulary":
             for key, values in value.items():
                 if isinstance(values, list):
                     choices.setdefault(key, []).extend(v for v in values if isinstance(v, str))
@@ -216,7 +216,7 @@ class _Merge:
     infos: dict[int, dict[str, Any]] = field(default_factory=dict)  # per layer, its `catalogue:` header
     info_marks: dict[tuple[int, str], tuple[str, Mark]] = field(default_factory=dict)
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
-    declared: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # per layer, its `choices:`
+    declared: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # per layer, its `vocabulary:`
     allowed: list[dict[str, tuple[str, ...] | None]] = field(default_factory=list)
     # per section, every id of every layer (what a reference may name)
     known: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in m.ENTRY_SECTIONS})
@@ -394,9 +394,9 @@ def choice_message(name: str, value: str, allowed: Sequence[str]) -> str:
     """What is wrong with a value a choice field does not allow, and how a catalogue allows it."""
     label = _CHOICE_LABEL.get(name, name)
     how = (
-        f"add it under choices: {name} to allow it"
+        f"add it under vocabulary: {name} to allow it"
         if m.CHOICE_DEFAULTS.get(name) is not None
-        else f"the values listed under choices: {name}"
+        else f"the values listed under vocabulary: {name}"
     )
     return f"'{label}' must be one of {', '.join(allowed)}, not '{show(value)}'{suggest(value, allowed)} ({how})"
 

@@ -483,7 +483,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
 
 
 def schema() -> None:
-    """`faq schema`: the JSON Schema of the active catalogue's files, with the values its `choices:` allow."""
+    """`faq schema`: the JSON Schema of the active catalogue's files, with the values its `vocabulary:` allow."""
     import json
 
     from faq_cli import index
@@ -491,7 +491,7 @@ def schema() -> None:
     from faq_cli.render.progress import index_progress
     from faq_cli.schema import catalogue_schema
 
-    # A catalogue with problems still has its choices: the schema is what helps to fix them.
+    # A catalogue with problems still has its vocabulary: the schema is what helps to fix them.
     checked = index.check(_layers(), progress=index_progress(), derivers=derivers())
     choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers)).choices()
     sys.stdout.write(json.dumps(catalogue_schema(choices), indent=2) + "\n")

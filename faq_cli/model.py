@@ -11,7 +11,7 @@ from faq_cli.record import field, record
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
 # What may happen to a person in an incident of any subject (violence, accidents, crime, the courts); a
-# catalogue adds its own under `choices: outcome`.
+# catalogue adds its own under `vocabulary: outcome`.
 OUTCOMES = (
     "killed",
     "wounded",
@@ -28,7 +28,7 @@ OUTCOMES = (
     "unknown",
 )
 ATTRIBUTION_STATUSES = ("unattributed", "suspected", "alleged", "claimed", "disputed", "confirmed")
-# The fields whose values a catalogue may list under `choices:`: a closed list of general defaults that a
+# The fields whose values a catalogue may list under `vocabulary:`: a closed list of general defaults that a
 # catalogue extends, or None for free text that a catalogue may restrict by listing the values it allows.
 CHOICE_DEFAULTS: dict[str, tuple[str, ...] | None] = {
     "outcome": OUTCOMES,
@@ -37,7 +37,7 @@ CHOICE_DEFAULTS: dict[str, tuple[str, ...] | None] = {
     "event_kind": None,
     "role": None,
 }
-SECTIONS = ("catalogue", "choices", "synonyms", "sources", "people", "incidents", "events", "questions")
+SECTIONS = ("catalogue", "vocabulary", "synonyms", "sources", "people", "incidents", "events", "questions")
 ENTRY_SECTIONS = ("sources", "people", "incidents", "events", "questions")
 
 Verification = str
@@ -332,7 +332,7 @@ class CatalogueInfo:
 
 @record(frozen=True)
 class CatalogueLayer:
-    """One layer of a catalogue: the name its entries carry, its `catalogue:` header and the `choices:` it adds."""
+    """One layer of a catalogue: the name its entries carry, its `catalogue:` header and the `vocabulary:` it adds."""
 
     name: str
     info: CatalogueInfo = field(default_factory=CatalogueInfo)

@@ -42,7 +42,7 @@ def _entry(description: str, required: list[str], properties: dict[str, Schema])
 
 
 def _choice(name: str, description: str) -> Schema:
-    """A field whose values a catalogue may list under `choices:` (`x-choices` names it; see `catalogue_schema`)."""
+    """A field whose values a catalogue may list under `vocabulary:` (`x-choices` names it; see `catalogue_schema`)."""
     defaults = CHOICE_DEFAULTS[name]
     if defaults is None:
         return {"type": ["string", "number", "boolean"], "description": f"{description} (any text)", "x-choices": name}
@@ -92,7 +92,7 @@ SECTIONS: dict[str, Schema] = {
         ["name"],
         {"name": _ref("text"), "as_of": _ref("date"), "description": _ref("markdown")},
     ),
-    "choices": _entry(
+    "vocabulary": _entry(
         "values this catalogue allows in its fixed-vocabulary fields; a layer may use its own and those of the layers under it",
         [],
         {name: {**_list(_ref("text")), "description": help} for name, help in _CHOICE_HELP.items()},

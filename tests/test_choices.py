@@ -1,4 +1,4 @@
-"""Catalogues of any subject: general default values for the fixed-vocabulary fields, and `choices:` to extend them.
+"""Catalogues of any subject: general default values for the fixed-vocabulary fields, and `vocabulary:` to extend them.
 
 The running example is an art-heist catalogue, which the attack-only vocabulary of old could not hold.
 """
@@ -78,7 +78,7 @@ def test_an_art_heist_catalogue_validates_with_the_general_defaults(faq: Callabl
     ("outcome", "status", "message"),
     [
         ("fenced", "confirmed", "'outcome' must be one of killed, wounded, injured"),
-        ("arested", "confirmed", "not 'arested' (did you mean 'arrested'?) (add it under choices: outcome to allow it)"),
+        ("arested", "confirmed", "not 'arested' (did you mean 'arrested'?) (add it under vocabulary: outcome to allow it)"),
         (
             "arrested",
             "rumoured",
@@ -97,7 +97,7 @@ def test_a_value_outside_the_vocabulary_is_a_located_error(
 
 
 def test_choices_extend_the_defaults(faq: Callable[..., Run], tmp_path: Path) -> None:
-    text = "choices:\n  outcome: [fenced, recovered]\n  attribution: [rumoured]\n" + HEISTS.format(
+    text = "vocabulary:\n  outcome: [fenced, recovered]\n  attribution: [rumoured]\n" + HEISTS.format(
         outcome="fenced", status="rumoured"
     )
     folder = _write(tmp_path / "heists", text)
@@ -107,7 +107,7 @@ def test_choices_extend_the_defaults(faq: Callable[..., Run], tmp_path: Path) ->
 
 
 def test_listing_kinds_or_roles_makes_them_the_only_ones(faq: Callable[..., Run], tmp_path: Path) -> None:
-    text = "choices:\n  incident_kind: [theft, forgery]\n  role: [thief, fence, buyer]\n" + HEISTS.format(
+    text = "vocabulary:\n  incident_kind: [theft, forgery]\n  role: [thief, fence, buyer]\n" + HEISTS.format(
         outcome="arrested", status="confirmed"
     )
     folder = _write(tmp_path / "heists", text)
@@ -117,7 +117,7 @@ def test_listing_kinds_or_roles_makes_them_the_only_ones(faq: Callable[..., Run]
     assert run.status == 1
     assert (
         f"{folder / 'heists.yaml'}:19:11: 'kind' must be one of theft, forgery, not 'thef' (did you mean 'theft'?)"
-        " (the values listed under choices: incident_kind)" in run.out
+        " (the values listed under vocabulary: incident_kind)" in run.out
     )
 
 
@@ -129,7 +129,7 @@ def test_without_a_list_kinds_and_roles_are_free_text(faq: Callable[..., Run], t
 
 
 def test_a_layer_may_use_the_choices_of_the_layers_under_it(faq: Callable[..., Run], tmp_path: Path) -> None:
-    team = _write(tmp_path / "team", "choices:\n  outcome: [fenced]\n" + HEISTS.format(outcome="fenced", status="confirmed"))
+    team = _write(tmp_path / "team", "vocabulary:\n  outcome: [fenced]\n" + HEISTS.format(outcome="fenced", status="confirmed"))
     mine = _write(
         tmp_path / "mine",
         "incidents:\n  - id: gardner-1990\n    date: 1990-03-18\n    title: Gardner Museum theft\n    kind: theft\n"
@@ -143,16 +143,16 @@ def test_a_layer_may_use_the_choices_of_the_layers_under_it(faq: Callable[..., R
     assert f"{mine / 'heists.yaml'}:11:18: 'outcome' must be one of" in run.out
 
 
-def test_the_choices_section_is_checked_like_any_other(faq: Callable[..., Run], tmp_path: Path) -> None:
-    folder = _write(tmp_path / "c", "choices:\n  outcomes: [fenced]\n  role: thief\n")
+def test_the_vocabulary_section_is_checked_like_any_other(faq: Callable[..., Run], tmp_path: Path) -> None:
+    folder = _write(tmp_path / "c", "vocabulary:\n  outcomes: [fenced]\n  role: thief\n")
     run = faq("validate", str(folder))
     assert run.status == 1
-    assert f"{folder / 'heists.yaml'}:2:3: unknown field 'outcomes' in choices (did you mean 'outcome'?)" in run.out
+    assert f"{folder / 'heists.yaml'}:2:3: unknown field 'outcomes' in vocabulary (did you mean 'outcome'?)" in run.out
     assert f"{folder / 'heists.yaml'}:3:9: 'role' must be a list, not 'thief'" in run.out
 
 
-def test_schema_reflects_the_active_catalogue_choices(faq: Callable[..., Run], tmp_path: Path) -> None:
-    text = "choices:\n  outcome: [fenced]\n  incident_kind: [theft, forgery]\n" + HEISTS.format(
+def test_schema_reflects_the_active_catalogue_vocabulary(faq: Callable[..., Run], tmp_path: Path) -> None:
+    text = "vocabulary:\n  outcome: [fenced]\n  incident_kind: [theft, forgery]\n" + HEISTS.format(
         outcome="fenced", status="confirmed"
     )
     folder = _write(tmp_path / "heists", text)
@@ -161,7 +161,7 @@ def test_schema_reflects_the_active_catalogue_choices(faq: Callable[..., Run], t
     incident = schema["properties"]["incidents"]["items"]
     assert "fenced" in incident["properties"]["people"]["items"]["properties"]["outcome"]["enum"]
     assert incident["properties"]["kind"]["enum"] == ["theft", "forgery"]
-    assert "choices" in schema["properties"]
+    assert "vocabulary" in schema["properties"]
     validator = jsonschema.Draft202012Validator(schema)
     assert not list(validator.iter_errors(_as_an_editor_reads(text)))
     assert list(validator.iter_errors(_as_an_editor_reads(text.replace("kind: theft", "kind: arson"))))
@@ -170,7 +170,7 @@ def test_schema_reflects_the_active_catalogue_choices(faq: Callable[..., Run], t
 
 
 def test_a_catalogue_with_problems_still_gives_its_schema(faq: Callable[..., Run], tmp_path: Path) -> None:
-    text = "choices:\n  outcome: [fenced]\n" + HEISTS.format(outcome="fenced", status="nonsense")
+    text = "vocabulary:\n  outcome: [fenced]\n" + HEISTS.format(outcome="fenced", status="nonsense")
     folder = _write(tmp_path / "heists", text)
     run = faq("--data", str(folder), "schema")
     assert run.status == 0
