@@ -749,7 +749,11 @@ def _compose(
 
     head = f"not added yet: fix what is listed and save, or save without a change to give up ({draft})"
     try:
-        outcome = editing.rounds(draft, check, editor, line, head)
+        with editing.stop_on_signals():
+            outcome = editing.rounds(draft, check, editor, line, head)
+    except editing.Stopped as stop:
+        terminal.print_error(f"stopped: the {kind} was not added; your draft is kept in {draft}")
+        raise Exit(128 + stop.signum) from None
     except editing.EditError as exc:
         terminal.print_note(f"your draft is kept in {draft}")
         _fail(str(exc))
@@ -835,6 +839,24 @@ def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> Non
     _compose(draft, layers, target, spot, section, skip, checked.problems, editor, 4, noun, layers[place.layer].name)
 
 
+def _restore_on_stop(path: Any, original: bytes, signum: int) -> NoReturn:
+    """faq was stopped while `path` was being edited: keep what is in it as a draft, then put back its old text."""
+    from faq_cli import editing
+    from faq_cli.render import terminal
+
+    text = editing.read_text(path)
+    if text.encode("utf-8", "surrogateescape") == original:
+        terminal.print_error(f"stopped: {path} was not changed")
+        raise Exit(128 + signum)
+    try:
+        draft = editing.new_draft(path.stem, editing.strip_block(text))
+        editing.write_file(path, original)
+    except editing.EditError as exc:
+        _fail(f"stopped: {exc}; your edit is left in {path}", 128 + signum)
+    terminal.print_error(f"stopped: {path} is as it was before; your edit is kept in {draft}")
+    raise Exit(128 + signum)
+
+
 def _edit_in_place(place: Any, layers: list[Layer], before: list[Any], editor: list[str]) -> None:
     """Edit the file holding the entry; a change that leaves a new problem is reopened, or undone on giving up."""
     import os
@@ -865,7 +887,10 @@ def _edit_in_place(place: Any, layers: list[Layer], before: list[Any], editor: l
 
     head = "not kept yet: fix what is listed and save, or save without a change to give up (the file is then restored)"
     try:
-        outcome = editing.rounds(path, check, editor, place.line, head)
+        with editing.stop_on_signals():
+            outcome = editing.rounds(path, check, editor, place.line, head)
+    except editing.Stopped as stop:  # killed, or the terminal closed: the file as it was, the edit as a draft
+        _restore_on_stop(path, original, stop.signum)
     except editing.EditError as exc:
         changed = editing.read_text(path).encode("utf-8", "surrogateescape") != original
         _fail(f"{exc}; {path} holds your edit as it stands" if changed else str(exc))

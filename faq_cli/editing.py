@@ -19,7 +19,8 @@ import shlex
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,8 +102,40 @@ def run_editor(command: Sequence[str], path: Path, line: int) -> bool:
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return process.wait() == 0
+    except BaseException:  # faq itself is being stopped (see `stop_on_signals`): the editor goes with it
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        raise
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+class Stopped(BaseException):
+    """faq was told to stop (SIGTERM, or SIGHUP when its terminal closed) while an entry was being edited."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While editing, SIGTERM and SIGHUP raise `Stopped`, so the caller can keep the draft and restore the file."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # ---- drafts --------------------------------------------------------------------------------------------

@@ -92,6 +92,9 @@ for old, new in step.get("replace", []):
     text = text.replace(old, new, 1)
 if "write" in step or "replace" in step:
     open(path, "w", encoding="utf-8", newline="").write(text)
+if "sleep" in step:  # the user is still in the editor
+    import time
+    time.sleep(step["sleep"])
 sys.exit(step.get("status", 0))
 """
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -216,6 +220,33 @@ def test_an_invalid_edit_that_is_abandoned_restores_the_file(
     shown = str(second["text"])
     assert "# faq: line 11: unknown field 'anwser' in question entry (did you mean 'answer'?)" in shown
     assert second["argv"] == ["+11", "mine/faq.yaml"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_faq_stopped_during_an_invalid_edit_restores_the_file_and_keeps_the_edit(
+    editor: Callable[[str], Editor], mine: Path, tmp_path: Path, signum: int
+) -> None:
+    vi = editor("vi")
+    vi.plan({"replace": [["answer: One.", "anwser: One."]]}, {"sleep": 60})  # reopened with the problem; then stopped
+    before = (mine / "faq.yaml").read_bytes()
+    env = {k: v for k, v in os.environ.items() if k not in ("FAQ_CLI_DATA", "NO_COLOR", "FORCE_COLOR")}
+    env.update(vi.env, FAQ_CLI_CACHE_DIR=str(tmp_path / "cache"), NO_COLOR="1", TERM="dumb")
+    argv = [sys.executable, "-m", "faq_cli", "--data", "mine", "edit", "first"]
+    with subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        for _ in range(600):  # until the editor is open the second time, the invalid edit in the file
+            if len(vi.openings()) == 2 or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert len(vi.openings()) == 2
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=20)
+    assert out == ""
+    assert proc.returncode == 128 + signum
+    match = re.fullmatch(r"faq: stopped: mine/faq.yaml is as it was before; your edit is kept in (\S+)\n", err)
+    assert match, err
+    assert (mine / "faq.yaml").read_bytes() == before
+    kept = Path(match[1]).read_text(encoding="utf-8")
+    assert "anwser: One." in kept and "# faq:" not in kept
 
 
 def test_a_fixed_edit_keeps_no_comment_of_ours(
