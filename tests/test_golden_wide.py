@@ -22,6 +22,7 @@ WIDTHS = (60, 100)
 CASES = {
     "overview": [],
     "ask": ["ask", "Who is Vladimir Alekseyev?"],
+    "ask-full": ["ask", "Who is Vladimir Alekseyev?", "--full"],
     "questions": ["questions"],
     "search": ["search", "car bomb"],
     "incidents": ["incidents"],
@@ -29,16 +30,18 @@ CASES = {
     "event": ["event", "wagner-mutiny-2023"],
     "timeline": ["timeline"],
     "profile": ["profile", "alekseyev"],
+    "profile-full": ["profile", "alekseyev", "--full"],
     "people": ["people"],
     "sources": ["sources"],
     "validate": ["validate"],
     "stats": ["stats"],
     "init": ["init", "starter"],
 }
-# Commands whose output is not for the terminal (JSON) have no golden file; nor those that open an editor
-# (`new`, `edit`: tests/test_editing.py), or whose output names this machine's paths (`catalogue list`:
-# tests/test_catalogues.py checks it at 60 and 120 columns).
-NOT_TERMINAL = {"schema", "new", "edit", "catalogue"}
+# Commands whose output is not for the terminal (JSON) have no golden file; nor has the interactive one
+# (browse draws a full screen: tests/test_browse.py reads it through a terminal emulator), nor those that
+# open an editor (`new`, `edit`: tests/test_editing.py), or whose output names this machine's paths
+# (`catalogue list`: tests/test_catalogues.py checks it at 60 and 120 columns).
+NOT_TERMINAL = {"schema", "browse", "new", "edit", "catalogue"}
 # Rich gives each OSC 8 hyperlink a random id; the id is not part of what is shown.
 LINK_ID = re.compile(r"\x1b\]8;id=[^;]*;")
 

@@ -142,7 +142,7 @@ def test_each_layer_has_its_own_catalogue_header(faq: Callable[..., Run], mine: 
     overview = faq("--data", "bundled", "--data", str(mine))
     assert overview.status == 0
     assert overview.out.startswith("My notes")
-    assert "Layers  bundled + " in overview.out
+    assert "Layers  bundled +" in overview.out
     (mine / "second.yaml").write_text("catalogue:\n  name: Another name\n", encoding="utf-8")
     run = faq("validate", str(mine))
     assert run.status == 1
@@ -180,9 +180,11 @@ def test_suggested_commands_carry_the_data_options(
     prefix = "faq --data bundled --data mine"
     card = faq("--data", "bundled", "--data", "mine", "ask", "who-is-alekseyev", env={"COLUMNS": "160"})
     assert f"{prefix} incident my-incident" in card.out
-    profile = faq("--data", "bundled", "--data", "mine", "profile", "alekseyev", env={"COLUMNS": "160"})
+    profile = faq("--data", "bundled", "--data", "mine", "profile", "alekseyev", "--full", env={"COLUMNS": "160"})
     assert f"{prefix} timeline --person alekseyev" in profile.out
     assert f"{prefix} incident my-incident" in profile.out
+    compact = faq("--data", "bundled", "--data", "mine", "profile", "alekseyev", env={"COLUMNS": "160"})
+    assert f"{prefix} profile alekseyev --full" in compact.out  # the compact card's "More" command too
     overview = faq("--data", "bundled", "--data", "mine", env={"COLUMNS": "160"})
     assert f"{prefix} incidents --year" in overview.out
     missing = faq("--data", "bundled", "--data", "mine", "profile", "vladimir", env={"COLUMNS": "160"})
@@ -193,12 +195,12 @@ def test_suggested_commands_carry_the_data_options(
     assert faq("--data", "bundled", "--data", "mine", "incident", "my-incident").status == 0
     spaced = tmp_path / "my notes"
     mine.rename(spaced)
-    quoted = faq("--data", "bundled", "--data", "my notes", "profile", "alekseyev", env={"COLUMNS": "160"})
+    quoted = faq("--data", "bundled", "--data", "my notes", "profile", "alekseyev", "--full", env={"COLUMNS": "160"})
     assert "faq --data bundled --data 'my notes' timeline --person alekseyev" in quoted.out
 
 
 def test_without_data_the_env_list_prints_plain_commands(faq: Callable[..., Run], mine: Path) -> None:
-    run = faq("profile", "alekseyev", env={"FAQ_CLI_DATA": os.pathsep.join(["bundled", str(mine)]), "COLUMNS": "160"})
+    run = faq("profile", "alekseyev", "--full", env={"FAQ_CLI_DATA": os.pathsep.join(["bundled", str(mine)]), "COLUMNS": "160"})
     assert "faq timeline --person alekseyev" in run.out and "--data" not in run.out
 
 
