@@ -269,3 +269,16 @@ def test_the_bundled_catalogue_is_found_from_the_data_folder() -> None:
     from faq_cli.layers import bundled_path
 
     assert bundled_path() == DATA
+
+
+def test_a_long_data_prefix_wraps_a_suggested_command_but_never_cuts_it(
+    faq: Callable[..., Run], mine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    mine.rename(tmp_path / "the-notes-of-our-team")
+    run = faq("--data", "bundled", "--data", "the-notes-of-our-team", "incident", "my-incident", env={"COLUMNS": "60"})
+    assert run.status == 0, run.err
+    words = " ".join(line.strip("│ ").removeprefix("More").removeprefix("See also").strip() for line in run.out.splitlines())
+    assert "faq --data bundled --data the-notes-of-our-team profile alekseyev" in words
+    assert "faq --data bundled --data the-notes-of-our-team incident my-incident --full" in words
+    assert not any("…" in line for line in run.out.splitlines() if "faq --data" in line)

@@ -406,7 +406,8 @@ def _pointer_lines(items: Sequence[tuple[Text, str]], room: int) -> RenderableTy
     grid = Table.grid(padding=(0, 2))
     if space >= LABEL_ROOM:
         grid.add_column(no_wrap=True, overflow="ellipsis", max_width=space)
-    grid.add_column(no_wrap=True, style="hint")
+    # A command longer than the line (`faq --data …` of a deep path) wraps at its spaces rather than lose its end.
+    grid.add_column(no_wrap=longest <= room, overflow="fold", style="hint")
     for label, command in items:
         if space >= LABEL_ROOM:
             shown = label.copy()
@@ -426,7 +427,9 @@ def _more_line(left_out: Sequence[str], command: str, room: int) -> Text:
         fits = cell_len(words) + cell_len(command) <= room
         if fits or kept == least:  # the command on a line of its own when it cannot share one: copied whole
             return Text.assemble(
-                Text(words, style="dispute" if least else "hint"), "" if fits else "\n", Text(command, style="command")
+                Text(words, style="dispute" if least else "hint"),
+                "" if fits or not words else "\n",
+                Text(command, style="command"),
             )
     return Text(command, style="command")
 
