@@ -269,8 +269,9 @@ def test_every_path_is_reported_not_only_the_first(faq: Callable[..., Run], tmp_
 
 # ---- inert output -----------------------------------------------------------------------------------
 
-# Print no catalogue text: init writes a starter catalogue; new and edit open an editor (tests/test_editing.py).
-NOT_DATA = {"schema", "init", "new", "edit"}
+# Print no catalogue text: init writes a starter catalogue; new and edit open an editor (tests/test_editing.py);
+# browse needs a terminal: tests/test_browse.py checks its screen.
+NOT_DATA = {"schema", "init", "new", "edit", "browse"}
 INVOCATIONS = {
     "": [[]],
     "ask": [["ask", "who is mallory"], ["ask", "evil-question", "--top", "3"], ["ask", "zzqx wvvk"]],
