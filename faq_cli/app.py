@@ -379,7 +379,9 @@ IntoOpt = Annotated[
 
 @app.command()
 def new(
-    kind: Annotated[EntryKind, typer.Argument(help="What to write: question, person, incident, event or source.")],
+    kind: Annotated[
+        EntryKind, typer.Argument(help="What to write: question, person, incident, event or source.", metavar="KIND")
+    ],
     into: IntoOpt = None,
 ) -> None:
     """Write a new entry in your editor ($VISUAL, $EDITOR), checked on save and added to the right file.
