@@ -40,13 +40,14 @@ try:  # hashlib's own import loads OpenSSL (2-3 ms a call); BLAKE2 is built into
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.files import catalogue_files
+from faq_cli.files import layer_files
+from faq_cli.layers import Layer, as_layers
 from faq_cli.record import MISSING, fields, is_record
 
 if TYPE_CHECKING:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 7"
+FORMAT = "faq-cli index 8"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
 APP_NAME = "faq-cli"
 # A file modified this recently may change again within the same mtime tick, so
@@ -68,8 +69,8 @@ Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, mode
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
-    path TEXT PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER, mode INTEGER,
-    digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL
+    path TEXT PRIMARY KEY, ord INTEGER NOT NULL, layer INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,
+    mode INTEGER, digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL
 );
 CREATE TABLE entries(
     file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -83,9 +84,16 @@ CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
 CREATE TABLE derived(name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(name, key)) WITHOUT ROWID;
 CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT);
+CREATE TABLE shadowed(entry INTEGER PRIMARY KEY);
+CREATE TABLE placed(entry INTEGER PRIMARY KEY, ord INTEGER NOT NULL, pos INTEGER NOT NULL);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
 _TEXT_TABLES = {"incidents": "incident_text"}
+# Entries a later layer replaces are left out of every lookup (`shadowed`), and the entry that replaces
+# one takes its place in file order (`placed`): both are worked out anew by every build.
+LIVE = "e.rowid NOT IN (SELECT entry FROM shadowed)"
+FROM_LIVE = "entries e JOIN files f ON f.path = e.file LEFT JOIN placed p ON p.entry = e.rowid"
+IN_ORDER = "ORDER BY coalesce(p.ord, f.ord), coalesce(p.pos, e.pos)"
 # The Markdown field of each section that the terminal renders as Markdown (render/terminal.py's markdown()):
 # parsed once here, so a warm lookup renders it without importing markdown-it. One field per entry at most.
 MARKDOWN_FIELDS = {"questions": "answer", "incidents": "summary", "people": "summary"}
@@ -143,9 +151,10 @@ def code_fingerprint() -> str:
     return blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def index_path(paths: Sequence[str]) -> Path:
-    """One index file per set of catalogue paths, as given and as absolute paths."""
-    key = json.dumps([list(paths), [os.path.abspath(p) for p in paths]])
+def index_path(layers: Sequence[str | Layer]) -> Path:
+    """One index file per stack of layers: their names, and their paths as given and as absolute paths."""
+    stack = as_layers(layers)
+    key = json.dumps([[layer.name for layer in stack], [layer.path for layer in stack], [os.path.abspath(x.path) for x in stack]])
     digest = blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return cache_dir() / f"catalogue-{digest}.sqlite"
 
@@ -153,31 +162,139 @@ def index_path(paths: Sequence[str]) -> Path:
 # ---- the entry point --------------------------------------------------------------------------------
 
 
-def load(paths: Sequence[str], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None) -> m.Catalogue:
-    """The catalogue under `paths`, served from its index; raises CatalogueError when it is invalid."""
-    files, extra = catalogue_files(paths)
-    names = [str(f) for f in files]
-    state = _state(paths, names, progress, derivers or {})
+def load(
+    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+) -> m.Catalogue:
+    """The catalogue of these layers (a plain path is a layer of its own), served from its index; raises
+    CatalogueError when it is invalid."""
+    layers = as_layers(paths)
+    state, extra = _opened(layers, progress, derivers)
     problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
     if problems:
         raise CatalogueError(problems)
-    return state.catalogue(paths)
+    return state.catalogue(layers)
+
+
+@dataclass(slots=True)
+class Checked:
+    """What `faq validate` reports: every problem, the files skipped as not being catalogue files, how many
+    files were read, and each layer with its entry counts (which count only the files without a problem)."""
+
+    problems: list[Problem]
+    notes: list[Problem]
+    files: int
+    layers: list[m.CatalogueLayer]
+    counts: list[dict[str, int]]
 
 
 def check(
-    paths: Sequence[str], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
-) -> tuple[list[Problem], int]:
-    """Every problem of the catalogue under `paths` and its number of files, from the index (for `faq validate`)."""
-    files, extra = catalogue_files(paths)
-    state = _state(paths, [str(f) for f in files], progress, derivers or {})
-    return sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column)), len(files)
+    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+) -> Checked:
+    """Every problem of the catalogue of these layers, from the index (for `faq validate` and `faq catalogue list`)."""
+    layers = as_layers(paths)
+    state, extra = _opened(layers, progress, derivers)
+    problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
+    return Checked(problems, state.notes, len(state.files) - len(state.notes), state.layers, state.counts(len(layers)))
 
 
-def _state(paths: Sequence[str], names: list[str], progress: Progress | None, derivers: Mapping[str, Deriver]) -> _Index:
-    """The index for `names`: the cached one when fresh, else updated or rebuilt."""
+def check_replacing(
+    paths: Sequence[str | Layer],
+    layer: int,
+    path: str,
+    content: Path,
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+) -> list[Problem]:
+    """Every problem the catalogue would have if the file `path` of layer number `layer` held what the file
+    `content` holds (a draft about to be saved; `path` may not exist yet). Only `content` is parsed: the other
+    files' checks come from the index."""
+    from faq_cli.catalogue import file_refs, merge, read_file_as
+
+    layers = as_layers(paths)
+    files, extra = layer_files(layers)
+    named = [(str(f), n) for f, n in files]
+    state = _state(layers, named, progress, derivers or {})  # the index of the catalogue as it is, kept as it is
+    # The layer's own path stands for it no more once the file is written there (a folder that does not exist yet).
+    root = os.path.abspath(layers[layer].path)
+    extra = [p for p in extra if os.path.abspath(p.path) != root]
+    kept = [(name, n) for name, n in named if not (n == layer and os.path.abspath(name) == root and not os.path.exists(name))]
+    others = [(name, n) for name, n in kept if os.path.abspath(name) != os.path.abspath(path)]
+    order = [*others]
+    at = max((i + 1 for i, (_, n) in enumerate(others) if n <= layer), default=0)
+    order.insert(at, (path, layer))
+    refs = []
+    for name, n in order:
+        if name == path:
+            read = read_file_as(content, path)
+            read.layer = n
+            found = file_refs(read)
+        else:
+            row = state.db.execute("SELECT problems, checks FROM files WHERE path = ?", (name,)).fetchone()
+            found = _decode_refs(state.db, name, [Problem(*p) for p in json.loads(row[0])], row[1])
+            found.layer = n
+        refs.append(found)
+    merged = merge(refs, [(x.name, x.path) for x in layers], extra)
+    return merged.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an entry is written: its layer's number, section, file and the line of its id."""
+
+    layer: int
+    section: str
+    path: str
+    line: int
+
+
+def locate(
+    paths: Sequence[str | Layer], entry_id: str, progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+) -> list[Place]:
+    """Every place an entry with this id is written, lowest layer first (a file with problems included)."""
+    layers = as_layers(paths)
+    state, _ = _opened(layers, progress, derivers)
+    found = []
+    rows = state.db.execute("SELECT path, layer, checks FROM files ORDER BY ord").fetchall()
+    for path, layer, checks in rows:
+        ids = json.loads(checks)["ids"]
+        sections = [section for section, items in ids.items() if entry_id in items]
+        if not sections:
+            continue
+        refs = state.db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()[0]
+        for entry in _decode_entries(refs):
+            if entry.id == entry_id and entry.section in sections:
+                found.append(Place(layer, entry.section, path, entry.mark[0]))
+    return found
+
+
+def known_ids(
+    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+) -> set[str]:
+    """Every id any file of these layers gives an entry, in any section."""
+    state, _ = _opened(as_layers(paths), progress, derivers)
+    found: set[str] = set()
+    for (checks,) in state.db.execute("SELECT checks FROM files"):
+        for items in json.loads(checks)["ids"].values():
+            found.update(items)
+    return found
+
+
+def _opened(
+    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None
+) -> tuple[_Index, list[Problem]]:
+    files, extra = layer_files(layers)
+    return _state(layers, [(str(f), n) for f, n in files], progress, derivers or {}), extra
+
+
+def _state(
+    layers: Sequence[Layer], files: list[tuple[str, int]], progress: Progress | None, derivers: Mapping[str, Deriver]
+) -> _Index:
+    """The index for these files (each with its layer's number): the cached one when fresh, else updated or rebuilt."""
+    names = [name for name, _ in files]
     stamps = {name: _stamp(name) for name in names}
+    layout = _Layout(list(layers), dict(files))
     try:
-        target: Path | None = index_path(paths)
+        target: Path | None = index_path(layers)
     except (OSError, RuntimeError, ValueError):  # no home directory, unencodable path…
         target = None
     old = _open_cached(target) if target is not None else None
@@ -191,7 +308,18 @@ def _state(paths: Sequence[str], names: list[str], progress: Progress | None, de
         if plan.touched and target is not None:
             _record_touched(target, plan.touched)
         return old
-    return _build(target, old, plan, stamps, progress, paths, derivers)
+    return _build(target, old, plan, stamps, progress, layout, derivers)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """The layers, and the layer each file belongs to."""
+
+    layers: list[Layer]
+    layer_of: dict[str, int]
+
+    def name_of(self, path: str) -> str:
+        return self.layers[self.layer_of.get(path, 0)].name if self.layers else ""
 
 
 # ---- an opened index --------------------------------------------------------------------------------
@@ -208,9 +336,11 @@ class _Index:
     files: dict[str, sqlite3.Row] = field(default_factory=dict)
     build: str = ""
     target: Path | None = None  # the file it was read from; None in memory
+    layers: list[m.CatalogueLayer] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
-    def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
-        store = Store(self.db, paths, self.synonyms)
+    def catalogue(self, layers: Sequence[Layer]) -> m.Catalogue:
+        store = Store(self.db, layers, self.synonyms)
         store.target = self.target
         store.catalogue = m.Catalogue(
             info=self.info,
@@ -221,8 +351,19 @@ class _Index:
             events=Section(store, "events"),
             questions=Section(store, "questions"),
             index=store,
+            layers=tuple(self.layers),
         )
         return store.catalogue
+
+    def counts(self, layers: int) -> list[dict[str, int]]:
+        """Per layer, how many entries of each section it defines (those it replaces included)."""
+        found: list[dict[str, int]] = [dict.fromkeys(m.ENTRY_SECTIONS, 0) for _ in range(layers)]
+        for layer, section, count in self.db.execute(
+            "SELECT f.layer, e.section, count(*) FROM entries e JOIN files f ON f.path = e.file GROUP BY f.layer, e.section"
+        ):
+            if 0 <= layer < layers:
+                found[layer][section] = count
+        return found
 
 
 def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
@@ -262,12 +403,26 @@ def _open_cached(target: Path) -> _Index | None:
 
 def _read_index(db: sqlite3.Connection, meta: dict[str, str]) -> _Index:
     problems = [Problem(*p) for p in json.loads(meta["problems"])]
+    notes = [Problem(*p) for p in json.loads(meta["notes"])]
     info = _decode(meta["info"])
+    layers = [_decode_layer(item) for item in _decode(meta["layers"])]
     if not isinstance(info, m.CatalogueInfo):
         raise ValueError("no catalogue info")
     synonyms = tuple(tuple(str(t) for t in group) for group in json.loads(meta["synonyms"]))
     files = {row["path"]: row for row in db.execute("SELECT path, ord, size, mtime_ns, inode, mode, digest FROM files")}
-    return _Index(db, problems, info, synonyms, files, meta.get("build", ""))
+    return _Index(db, problems, info, synonyms, files, meta.get("build", ""), None, layers, notes)
+
+
+def _encode_layer(layer: m.CatalogueLayer) -> object:
+    return {"name": layer.name, "info": _plain(layer.info), "choices": layer.choices, "header": layer.header}
+
+
+def _decode_layer(item: dict[str, Any]) -> m.CatalogueLayer:
+    info = item["info"]
+    if not isinstance(info, m.CatalogueInfo):
+        raise ValueError("no layer info")
+    choices = {str(k): tuple(str(v) for v in values) for k, values in item["choices"].items()}
+    return m.CatalogueLayer(str(item["name"]), info, choices, bool(item["header"]))
 
 
 # ---- what changed -----------------------------------------------------------------------------------
@@ -370,7 +525,7 @@ def _build(
     plan: _Plan,
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
-    paths: Sequence[str],
+    layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> _Index:
     """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails."""
@@ -378,7 +533,7 @@ def _build(
     if temp is not None:
         try:
             db = _connect(temp)
-            _fill(db, old, plan, stamps, progress, paths, derivers)
+            _fill(db, old, plan, stamps, progress, layout, derivers)
             _sync(temp)
             os.replace(temp, target)  # type: ignore[arg-type]
             index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
@@ -387,7 +542,7 @@ def _build(
         except (sqlite3.Error, OSError, ValueError):
             _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
     db = _connect(":memory:")
-    _fill(db, old, plan, stamps, progress, paths, derivers)
+    _fill(db, old, plan, stamps, progress, layout, derivers)
     return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
 
 
@@ -434,7 +589,7 @@ def _fill(
     plan: _Plan,
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
-    paths: Sequence[str],
+    layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> None:
     """Write the whole index into `db`: a copy of `old` with the changed files parsed again, or every file."""
@@ -453,19 +608,20 @@ def _fill(
         _forget(db, name)
     now = time.time_ns()
     total = len(todo) + 1
-    for done, compiled in enumerate(_compile_all(todo, plan.digests), start=1):
+    for done, compiled in enumerate(_compile_all([(name, layout.name_of(name)) for name in todo]), start=1):
         _insert(db, compiled, _trusted(stamps[compiled.path], now) if compiled.stable else None)
         if progress is not None:
             progress(done, total)
     for n, name in enumerate(names):
-        db.execute("UPDATE files SET ord = ? WHERE path = ?", (n, name))
+        db.execute("UPDATE files SET ord = ?, layer = ? WHERE path = ?", (n, layout.layer_of.get(name, 0), name))
     for name, stamp in plan.touched:
         trusted = _trusted(stamp, now)
         if trusted is not None:
             db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
-    _merge(db, names)
+    _merge(db, names, layout)
+    _shadow(db, len(layout.layers) > 1)
     db.execute("DELETE FROM derived")
-    _derive(db, paths, derivers)
+    _derive(db, layout.layers, derivers)
     db.execute("COMMIT")
     # Statistics for the query planner, of this content: without them a lookup by person scans a date range.
     # (PRAGMA optimize would gather them only for tables that this build's own queries happened to use.)
@@ -480,6 +636,8 @@ def _forget(db: sqlite3.Connection, name: str) -> None:
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM links WHERE entry = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM markdown WHERE entry = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM shadowed WHERE entry = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM placed WHERE entry = ?", ((r,) for r in rowids))
     db.execute("DELETE FROM entries WHERE file = ?", (name,))
     db.execute("DELETE FROM files WHERE path = ?", (name,))
 
@@ -499,13 +657,13 @@ class _Compiled:
     markdown: dict[int, tuple[bytes, str | None]]  # by position in `entries`: its Markdown field (see _stored_markdown)
 
 
-def _compile_all(names: list[str], digests: dict[str, str]) -> Iterator[_Compiled]:
-    """Parse files, in two processes when there is enough work to be worth it."""
+def _compile_all(names: list[tuple[str, str]]) -> Iterator[_Compiled]:
+    """Parse files (each with the name of its layer), in two processes when there is enough work to be worth it."""
     if not names:
         return
     from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
 
-    work = sum((s.st_size for n in names if (s := _safe_stat(n)) is not None), 0)
+    work = sum((s.st_size for n, _ in names if (s := _safe_stat(n)) is not None), 0)
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or len(names) < 4 or work < 4_000_000:
         for name in names:  # markdown-it is imported only if one of them has Markdown
@@ -531,10 +689,12 @@ def _safe_stat(name: str) -> os.stat_result | None:
         return None
 
 
-def _compile(name: str) -> _Compiled:
-    """Parse and validate one file; keep its problems, its ids and references, and its entries as rows."""
+def _compile(named: tuple[str, str]) -> _Compiled:
+    """Parse and validate one file; keep its problems, its ids and references, and its entries (which carry
+    the name of the file's layer) as rows."""
     from faq_cli.catalogue import build_entry, file_refs, read_file
 
+    name, layer = named
     before = _stamp(name)
     digest = _digest(name) if before is not None else None
     sections = read_file(Path(name))
@@ -547,7 +707,7 @@ def _compile(name: str) -> _Compiled:
         for section in m.ENTRY_SECTIONS:
             field = MARKDOWN_FIELDS.get(section)
             for fields in sections.sections.get(section) or ():
-                entry = build_entry(section, fields)
+                entry = build_entry(section, fields, layer)
                 start, stop = _span(entry)
                 body = getattr(entry, field) if field else None
                 if body and (stored := _stored_markdown(body)) is not None:
@@ -562,7 +722,7 @@ def _compile(name: str) -> _Compiled:
 def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
     size, mtime, inode, mode = stamp or (None, None, None, None)
     db.execute(
-        "INSERT INTO files VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files VALUES (?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             compiled.path,
             size,
@@ -592,7 +752,7 @@ def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) ->
     db.executemany("INSERT INTO markdown VALUES (?, ?, ?)", markdown)
 
 
-def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str, Deriver]) -> None:
+def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[str, Deriver]) -> None:
     """Store what each deriver makes of the new content (nothing when the catalogue has problems: it is
     never served). A deriver that fails stores nothing: the layer above derives in memory instead."""
     if not derivers:
@@ -600,7 +760,7 @@ def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str,
     index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
     if index.problems:
         return
-    catalogue = index.catalogue(paths)
+    catalogue = index.catalogue(layers)
     for name, derive in derivers.items():
         db.execute("SAVEPOINT derive")
         try:
@@ -611,34 +771,58 @@ def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str,
             db.execute("RELEASE derive")
 
 
-def _merge(db: sqlite3.Connection, names: list[str]) -> None:
-    """The cross-file checks (duplicate ids, references) over what is kept per file; the result goes to `meta`."""
-    from faq_cli.catalogue import merge_files
+def _merge(db: sqlite3.Connection, names: list[str], layout: _Layout) -> None:
+    """The cross-file checks (duplicate ids, references, choices) over what is kept per file; the result goes to `meta`."""
+    from faq_cli.catalogue import merge
 
     files = []
     longest: dict[str, int] = {}
     for name in names:
         row = db.execute("SELECT problems, checks, spans FROM files WHERE path = ?", (name,)).fetchone()
-        files.append(_decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1]))
+        refs = _decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1])
+        refs.layer = layout.layer_of.get(name, 0)
+        files.append(refs)
         for section, span in json.loads(row[2]).items():
             longest[section] = max(longest.get(section, span), span)
-    try:
-        merged = merge_files(files)
-        found: list[Problem] = []
-        info, synonyms = merged.info, merged.synonyms
-    except CatalogueError as exc:
-        found, info, synonyms = exc.problems, m.CatalogueInfo(), ()
+    merged = merge(files, [(layer.name, layer.path) for layer in layout.layers])
+    found = merged.problems
+    info, synonyms = (m.CatalogueInfo(), ()) if found else (merged.catalogue.info, merged.catalogue.synonyms)
     maxspan = {section: longest.get(section, 0) for section in ("incidents", "events")}
     meta = {
         "format": FORMAT,
         "code": code_fingerprint(),
         "problems": json.dumps([(p.path, p.line, p.column, p.message) for p in found]),
+        "notes": json.dumps([(p.path, p.line, p.column, p.message) for p in merged.notes]),
+        "layers": _json([_encode_layer(layer) for layer in merged.catalogue.layers]),
         "info": _encode(info),
         "synonyms": json.dumps(synonyms),
         "maxspan": json.dumps(maxspan),
         "build": os.urandom(8).hex(),
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def _shadow(db: sqlite3.Connection, layered: bool) -> None:
+    """Which entries a later layer replaces, and where each replacing entry stands: in the place of the first.
+
+    Within a layer an id is unique (a repeat is a problem, and such a catalogue is never served), so an
+    id stored twice in a section is an id that a later layer defines again."""
+    db.execute("DELETE FROM shadowed")
+    db.execute("DELETE FROM placed")
+    if not layered:
+        return
+    repeated = db.execute(
+        "SELECT e.section, e.id, e.rowid, f.ord, e.pos FROM entries e JOIN files f ON f.path = e.file"
+        " WHERE (e.section, e.id) IN (SELECT section, id FROM entries GROUP BY section, id HAVING count(*) > 1)"
+        " ORDER BY e.section, e.id, f.layer, f.ord, e.pos"
+    ).fetchall()
+    groups: dict[tuple[str, str], list[sqlite3.Row]] = {}
+    for row in repeated:
+        groups.setdefault((row[0], row[1]), []).append(row)
+    for rows in groups.values():
+        *replaced, last = rows
+        db.executemany("INSERT INTO shadowed VALUES (?)", ((r[2],) for r in replaced))
+        db.execute("INSERT INTO placed VALUES (?, ?, ?)", (last[2], replaced[0][3], replaced[0][4]))
 
 
 # ---- what an entry is indexed by ---------------------------------------------------------------------
@@ -853,6 +1037,8 @@ def _encode_refs(refs: FileRefs) -> tuple[str, str]:
         "synonyms": refs.synonyms,
         "ids": refs.ids,
         "wanted": {kind: sorted(ids) for kind, ids in refs.wanted.items()},
+        "choices": refs.choices,
+        "skipped": refs.skipped,
     }
     entries = refs.load()
     groups: list[object] = []
@@ -890,6 +1076,8 @@ def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], che
         data["ids"],
         {kind: set(ids) for kind, ids in data["wanted"].items()},
         lambda: _decode_entries(db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()[0]),
+        choices=data["choices"],
+        skipped=data["skipped"],
     )
 
 
@@ -923,9 +1111,9 @@ class Store:
     store to a catalogue loaded from the YAML files, so the answer stays right.
     """
 
-    def __init__(self, db: sqlite3.Connection, paths: Sequence[str], synonyms: tuple[tuple[str, ...], ...]) -> None:
+    def __init__(self, db: sqlite3.Connection, layers: Sequence[Layer], synonyms: tuple[tuple[str, ...], ...]) -> None:
         self.db = db
-        self.paths = list(paths)
+        self.layers = list(layers)
         self.synonyms = synonyms
         self.memory: m.Catalogue | None = None
         self.catalogue = m.Catalogue()  # the indexed catalogue this store serves, set once it exists
@@ -940,7 +1128,7 @@ class Store:
         if self.memory is None:
             from faq_cli.catalogue import load_catalogue
 
-            self.memory = load_catalogue(self.paths)
+            self.memory = load_catalogue(self.layers)
         return self.memory
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row] | None:
@@ -965,7 +1153,7 @@ class Store:
     # -- sections
 
     def entry(self, section: str, entry_id: str) -> Any:
-        rows = self.rows("SELECT data FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        rows = self.rows(f"SELECT data FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
         if rows is None:
             return getattr(self.fallback(), section).get(entry_id)
         found = self.entries(rows)
@@ -974,23 +1162,21 @@ class Store:
         return found[0] if found else None
 
     def has(self, section: str, entry_id: str) -> bool:
-        rows = self.rows("SELECT 1 FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        rows = self.rows(f"SELECT 1 FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
         if rows is None:
             return entry_id in getattr(self.fallback(), section)
         return bool(rows)
 
     def count(self, section: str) -> int:
         if section not in self._counts:
-            rows = self.rows("SELECT count(*) FROM entries WHERE section = ?", (section,))
+            rows = self.rows(f"SELECT count(*) FROM entries e WHERE section = ? AND {LIVE}", (section,))
             if rows is None:
                 return len(getattr(self.fallback(), section))
             self._counts[section] = int(rows[0][0])
         return self._counts[section]
 
     def ids(self, section: str) -> list[str]:
-        rows = self.rows(
-            "SELECT e.id FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? ORDER BY f.ord, e.pos", (section,)
-        )
+        rows = self.rows(f"SELECT e.id FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}", (section,))
         if rows is None:
             return list(getattr(self.fallback(), section))
         return [r[0] for r in rows]
@@ -1000,7 +1186,7 @@ class Store:
         seen: set[str] = set()
         try:
             cursor = self.db.execute(
-                "SELECT e.id, e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? ORDER BY f.ord, e.pos",
+                f"SELECT e.id, e.data FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}",
                 (section,),
             )
             while self.memory is None:
@@ -1035,11 +1221,11 @@ class Store:
         params: list[object] = [section]
         for a, b in spans:
             params += [a - reach, b, a]
-        sql = f"SELECT e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? AND ({where})"
+        sql = f"SELECT e.data FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} AND ({where})"
         if person is not None:
             sql += " AND e.rowid IN (SELECT entry FROM links WHERE kind = 'person' AND ref = ?)"
             params.append(person)
-        rows = self.rows(sql + " ORDER BY f.ord, e.pos", params)
+        rows = self.rows(f"{sql} {IN_ORDER}", params)
         found = self.entries(rows) if rows is not None else None
         if found is None:
             return list(getattr(self.fallback(), section).values())
@@ -1051,8 +1237,8 @@ class Store:
             return []
         marks = ", ".join("?" for _ in ids)
         rows = self.rows(
-            "SELECT e.data FROM entries e JOIN files f ON f.path = e.file WHERE e.section = 'questions' AND e.rowid IN "
-            f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) ORDER BY f.ord, e.pos",
+            f"SELECT e.data FROM {FROM_LIVE} WHERE e.section = 'questions' AND {LIVE} AND e.rowid IN "
+            f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) {IN_ORDER}",
             list(ids),
         )
         found = self.entries(rows) if rows is not None else None
@@ -1085,7 +1271,7 @@ class Store:
             return {}
         rows = self.rows(
             f"SELECT e.id, e.data FROM {table} t JOIN entries e ON e.rowid = t.rowid"
-            f" WHERE {table} MATCH ? ORDER BY t.rank LIMIT ?",
+            f" WHERE {table} MATCH ? AND {LIVE} ORDER BY t.rank LIMIT ?",
             (" OR ".join(terms), limit),
         )
         found = self.entries(rows) if rows is not None else None
@@ -1096,7 +1282,8 @@ class Store:
     def parsed(self, section: str, entry_id: str, text: str) -> list[Any] | None:
         """The tokens stored for an entry's Markdown field (see markdown_tokens), when they are of `text`."""
         rows = self.rows(
-            "SELECT m.digest, m.tokens FROM entries e JOIN markdown m ON m.entry = e.rowid WHERE e.section = ? AND e.id = ?",
+            f"SELECT m.digest, m.tokens FROM entries e JOIN markdown m ON m.entry = e.rowid WHERE e.section = ? AND e.id = ?"
+            f" AND {LIVE}",
             (section, entry_id),
         )
         if not rows or rows[0][0] != _digest_of(text):
