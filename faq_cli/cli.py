@@ -16,7 +16,7 @@ import signal
 import sys
 from typing import NoReturn
 
-EXIT_OK, EXIT_NO_MATCH, EXIT_USAGE, EXIT_INTERNAL, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 70, 74, 130
+from faq_cli.errors import ExitStatus
 
 
 def run(args: list[str]) -> int | str | None:
@@ -31,7 +31,7 @@ def run(args: list[str]) -> int | str | None:
             app(args=args, prog_name="faq")
         except SystemExit as done:
             return done.code
-        return EXIT_OK
+        return ExitStatus.OK
     from faq_cli import commands
 
     commands.State.data = lookup.data
@@ -40,7 +40,7 @@ def run(args: list[str]) -> int | str | None:
         getattr(commands, lookup.command)(**lookup.values)
     except commands.Exit as done:
         return done.status
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def main() -> NoReturn:
@@ -48,23 +48,23 @@ def main() -> NoReturn:
     _usable_streams()
     # Typer turns KeyboardInterrupt into a silent exit 130; a signal handler of our own keeps the message.
     signal.signal(signal.SIGINT, _interrupt)
-    status: int | str | None = EXIT_OK
+    status: int | str | None = ExitStatus.OK
     try:
         status = run(sys.argv[1:])
         sys.stdout.flush()  # what is still buffered must be written before the exit status claims success
     except BrokenPipeError:  # the reader went away (`faq timeline | head -1`): that is not an error
         _silence_stdout()
-        sys.exit(EXIT_OK)
+        sys.exit(ExitStatus.OK)
     except (_Interrupted, KeyboardInterrupt):
         _silence_stdout()
         sys.stderr.write("faq: interrupted\n")
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitStatus.INTERRUPTED)
     except OSError as exc:  # the system refused to take the output: a full disk, a vanished terminal…
         if os.environ.get("FAQ_CLI_DEBUG"):
             raise
         _silence_stdout()
         sys.stderr.write(f"faq: cannot write the output: {exc.strerror or exc}\n")
-        sys.exit(EXIT_IO)
+        sys.exit(ExitStatus.IO)
     except Exception as exc:  # an internal bug: one line, the traceback on request
         if os.environ.get("FAQ_CLI_DEBUG"):
             raise
@@ -72,7 +72,7 @@ def main() -> NoReturn:
 
         what = one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:300]
         sys.stderr.write(f"faq: internal error: {what} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitStatus.INTERNAL)
     sys.exit(status)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
+from faq_cli.errors import ExitStatus
 
 if TYPE_CHECKING:
     from faq_cli.layers import Layer
@@ -62,7 +62,7 @@ def _markdown(output: str, as_json: bool) -> bool:
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def _fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
+def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
     from faq_cli.render.terminal import print_error
 
     print_error(message)
@@ -248,7 +248,7 @@ def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoRetur
         from faq_cli.render import terminal
 
         terminal.out(terminal.no_match(result, _prog()), page=False)
-    raise Exit(EXIT_NO_MATCH)
+    raise Exit(ExitStatus.NO_MATCH)
 
 
 # ---- commands -----------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
         print_error(f"there is no question {number}: the questions are numbered 1 to {count} ({_prog()} questions lists them)")
         if as_json:
             _emit_json({"query": text, "match": None, "alternatives": []})
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
     result = query.ask(catalogue, text, top=top or 3)
     # Without --top an answer stands alone; with no answer, the closest candidates are the point.
     if not top and result.kind is not None:
@@ -295,7 +295,7 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
 
     _output(as_json, lambda jr: jr.answer(result), card, view if markdown else None)
     if result.kind is None:
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
 
 
 def questions(tag: str | None = None, as_json: bool = False) -> None:
@@ -411,7 +411,7 @@ def _other_kind(catalogue: Catalogue, text: str, wanted: str, found: object = No
         return
     for kind, (section, command) in _OPENS.items():
         if kind != wanted and entry_id in getattr(catalogue, section):
-            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {_prog()} {command} {entry_id}", EXIT_NO_MATCH)
+            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {_prog()} {command} {entry_id}", ExitStatus.NO_MATCH)
 
 
 def _a(noun: str) -> str:
@@ -532,7 +532,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
         # One problem a line, never wrapped: editors and grep read path:line:col from each line.
         terminal.out(terminal.problems(found, checked.files, len(checked.notes)), page=False, soft_wrap=True)
     if found:
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
 
 
 def schema() -> None:
@@ -648,7 +648,7 @@ def catalogue_update(name: str | None = None) -> None:
         else:
             terminal.out(terminal.plain_line(result.message), page=False, soft_wrap=True)
     if failed:
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
 
 
 def catalogue_remove(name: str) -> None:
@@ -816,7 +816,7 @@ def _compose(
         return
     if outcome.how == "gave_up":
         terminal.print_error(f"the {kind} was not added; your draft is kept in {draft}")
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
     try:
         editing.write_text(spot.path, ready["text"])
     except editing.EditError as exc:
@@ -853,7 +853,7 @@ def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> Non
     if not places:
         close = difflib.get_close_matches(entry_id, sorted(index.known_ids(layers, progress, derive)), n=1, cutoff=0.7)
         hint = f" (did you mean '{close[0]}'?)" if close else " (faq search WORDS finds entries and their ids)"
-        _fail(f"no entry has the id '{entry_id}'{hint}", EXIT_NO_MATCH)
+        _fail(f"no entry has the id '{entry_id}'{hint}", ExitStatus.NO_MATCH)
     sections = sorted({p.section for p in places})
     if len(sections) > 1:
         kinds = " and ".join(k for k, s in editing.KINDS.items() if s in sections)
@@ -960,7 +960,7 @@ def _edit_in_place(place: Any, layers: list[Layer], before: list[Any], editor: l
         except editing.EditError as exc:
             _fail(f"{exc}; your edit is kept in {draft}")
         terminal.print_error(f"{path} is as it was before; your edit is kept in {draft}")
-        raise Exit(EXIT_NO_MATCH)
+        raise Exit(ExitStatus.NO_MATCH)
     try:
         editing.write_text(path, outcome.text)
     except editing.EditError as exc:

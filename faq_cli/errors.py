@@ -1,8 +1,21 @@
-"""The few exception types the library raises; only the CLI maps them to exit statuses."""
+"""The exit statuses, named once, and the few exception types the library raises; only the CLI layer maps
+exceptions to exit statuses, but every layer may name one (the browser ends with INTERRUPTED on Ctrl-C)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """What `faq` tells the shell (the README lists them)."""
+
+    OK = 0
+    NO_MATCH = 1  # nothing matched well enough, or `validate` found problems
+    USAGE = 2  # bad usage, or a catalogue that cannot be read
+    INTERNAL = 70  # a bug (EX_SOFTWARE)
+    IO = 74  # the output could not be written (EX_IOERR)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 @dataclass(frozen=True, slots=True)

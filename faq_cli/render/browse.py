@@ -36,6 +36,7 @@ from prompt_toolkit.styles import Style
 from rich.console import Console, RenderableType
 
 from faq_cli import query as q
+from faq_cli.errors import ExitStatus
 from faq_cli.render import terminal
 from faq_cli.render.text import one_line
 
@@ -43,7 +44,6 @@ SIDE_BY_SIDE = 110  # from this width the preview sits beside the list, below it
 KEYS = "type to filter · ↑↓ PgUp PgDn choose · Enter read in the pager · Esc or Ctrl-C leave"
 SHORT_KEYS = "↑↓ PgUp PgDn choose · Enter read · Esc leave"  # when the whole line does not fit
 KIND_WIDTH = 9  # "question", "incident", "person", "event" and a space
-EXIT_INTERRUPTED = 130
 _LINK = re.compile(r"\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)")  # OSC 8 hyperlinks: prompt_toolkit's ANSI cannot show them
 
 STYLE = Style.from_dict(
@@ -213,12 +213,12 @@ class Browser:
 
         @keys.add("escape", eager=True)
         def _leave(event: KeyPressEvent) -> None:
-            event.app.exit(result=0)
+            event.app.exit(result=ExitStatus.OK)
 
         @keys.add("c-c")
         @keys.add("c-q")
         def _interrupt(event: KeyPressEvent) -> None:
-            event.app.exit(result=EXIT_INTERRUPTED)
+            event.app.exit(result=ExitStatus.INTERRUPTED)
 
         return keys
 
