@@ -3,9 +3,10 @@
     .venv/bin/python bench/mirrors.py              # 15 runs a figure, about a minute
     .venv/bin/python bench/mirrors.py --runs 31    # steadier medians on a busy machine
 
-Four modules copy another library's internals to spare a warm lookup its import:
-`argv.py` (Typer's parsing), `record.py` (dataclasses), `render/parsed_markdown.py`
-(rich.markdown) and `ascii_table.py` (anyascii's tables). Two measurements of each, every
+Three modules copy another library's internals to spare a warm lookup its import:
+`argv.py` (Typer's parsing), `record.py` (dataclasses) and `render/parsed_markdown.py`
+(rich.markdown); a fourth, a copy of anyascii's tables, was measured here and dropped
+(docs/performance.md). Two measurements of each, every
 figure the median of `--runs` fresh processes on the bundled catalogue with a warm index:
 
 1. The lookup itself, end to end, with one mirror replaced by the plain library (the runner
@@ -41,23 +42,20 @@ TARGET = 1.3  # × the minimal Typer+Rich app (the speed target of the issues)
 # (a sixth of the 0.3 the target allows) and by more than twice the noise floor measured alongside.
 MATERIAL = 0.05
 
-MIRRORS = ("argv", "record", "parsed_markdown", "ascii_table")
+MIRRORS = ("argv", "record", "parsed_markdown")
 MODULES = {
     "argv": "faq_cli/argv.py",
     "record": "faq_cli/record.py",
     "parsed_markdown": "faq_cli/render/parsed_markdown.py",
-    "ascii_table": "faq_cli/ascii_table.py",
 }
 MODULE_NAMES = {mirror: path.removesuffix(".py").replace("/", ".") for mirror, path in MODULES.items()}
 PLAIN = {
     "argv": "the Typer app",
     "record": "@dataclass(slots=True)",
     "parsed_markdown": "rich.markdown.Markdown",
-    "ascii_table": "anyascii",
 }
 
-# Warm lookups: the two of the speed targets, and a name typed in Cyrillic (the only one of the
-# three that transliterates, so the only one ascii_table can matter to).
+# Warm lookups: the two of the speed targets, and a name typed in Cyrillic (which transliterates).
 LOOKUPS = {
     "faq ask": ["ask", "who is alekseyev"],
     "faq profile": ["profile", "Vladimir Alekseyev"],
@@ -84,11 +82,6 @@ sys.modules["faq_cli.record"] = shim""",
 shim = types.ModuleType("faq_cli.render.parsed_markdown")
 shim.from_tokens = lambda stream: None
 sys.modules["faq_cli.render.parsed_markdown"] = shim""",
-    # Every non-ASCII text through anyascii (what names.to_ascii does for a script outside the table).
-    "ascii_table": """import re, sys, types
-shim = types.ModuleType("faq_cli.ascii_table")
-shim.OTHER, shim.TABLE = re.compile("[^\\x00-\\x7f]"), {}
-sys.modules["faq_cli.ascii_table"] = shim""",
 }
 
 
@@ -117,20 +110,17 @@ CONTEXT = {
     "console = Console(file=io.StringIO(), width=100, theme=terminal.THEME, no_color=True, highlight=False,"
     " emoji=False, markup=False)",
     # faq_cli.names is imported by every lookup; the name as typed, and the catalogue's spellings of it.
-    "ascii_table": "import json, faq_cli.names\nTEXTS = json.load(open(SAMPLE))['names']",
 }
 PLAIN_PATH = {
     "argv": "import typer.main\nfrom faq_cli.app import app\n"
     "typer.main.get_command(app).main(ARGS, prog_name='faq', standalone_mode=False)",
     "record": SHIMS["record"] + "\nimport faq_cli.model",
     "parsed_markdown": "from rich.markdown import Markdown\nconsole.print(Markdown(BODY, hyperlinks=False))",
-    "ascii_table": "from anyascii import anyascii\nfor text in TEXTS: anyascii(text)",
 }
 MIRROR_PATH = {
     "argv": "from faq_cli import argv\nlookup = argv.parse(ARGS, {})\ngetattr(commands, lookup.command)(**lookup.values)",
     "record": "import faq_cli.model",
     "parsed_markdown": "from faq_cli.render.parsed_markdown import from_tokens\nconsole.print(from_tokens(TOKENS))",
-    "ascii_table": "from faq_cli.names import to_ascii\nfor text in TEXTS: to_ascii(text)",
 }
 
 
@@ -228,9 +218,9 @@ def rows(
     """One row a mirror, and one for all four; a saving only on the lookups that import the mirror (None elsewhere)."""
     app = walls[TYPER_APP, ()]
     found = []
-    for mirror in (*MIRRORS, "all four"):
-        drop = MIRRORS if mirror == "all four" else (mirror,)
-        used = set(LOOKUPS) if mirror == "all four" else uses[mirror]
+    for mirror in (*MIRRORS, "all three"):
+        drop = MIRRORS if mirror == "all three" else (mirror,)
+        used = set(LOOKUPS) if mirror == "all three" else uses[mirror]
         saved = {label: (walls[label, drop] - walls[label, ()]) * 1000 if label in used else None for label in LOOKUPS}
         ratio = {label: walls[label, drop] / app for label in LOOKUPS}
         plain = sum(micro[m, "plain"] for m in drop)
@@ -249,7 +239,7 @@ def report(
     out = [
         "### Warm lookups, each mirror replaced by the plain library",
         "",
-        "| lookup | " + " | ".join(["all mirrors", "again", *(f"without {m}" for m in MIRRORS), "without all four"]) + " |",
+        "| lookup | " + " | ".join(["all mirrors", "again", *(f"without {m}" for m in MIRRORS), "without all three"]) + " |",
         "|---|" + "---:|" * len(VARIANTS),
         f"| {TYPER_APP} | {app * 1000:.0f} ms |" + " |" * (len(VARIANTS) - 1),
     ]
@@ -269,7 +259,7 @@ def report(
     noise = max(abs(walls[k, AGAIN] - walls[k, ()]) for k in LOOKUPS) * 1000
     floor = max(MATERIAL * app * 1000, 2 * noise)
     for row in rows(walls, micro, uses):
-        name = row.mirror if row.mirror == "all four" else f"`{MODULES[row.mirror]}` ({PLAIN[row.mirror]})"
+        name = row.mirror if row.mirror == "all three" else f"`{MODULES[row.mirror]}` ({PLAIN[row.mirror]})"
         used = [k for k in LOOKUPS if row.saved[k] is not None]
         saved = " / ".join("unused" if row.saved[k] is None else f"{row.saved[k]:+.1f}" for k in LOOKUPS) + " ms"
         share = " / ".join("0%" if (v := row.saved[k]) is None else f"{v / (walls[k, ()] * 1000):.0%}" for k in (ask, profile))

@@ -43,15 +43,9 @@ def normalise(text: str) -> str:
 
 
 def to_ascii(text: str) -> str:
-    """Text in Latin letters: anyascii's transliteration. The blocks news text here mostly uses (Cyrillic,
-    accented Latin, typographic punctuation) are at hand in faq_cli/ascii_table.py, generated from anyascii,
-    so they never load anyascii itself (about 5 ms, for its tables' reading through importlib.resources)."""
+    """Text in Latin letters: anyascii's transliteration (imported only for text that is not ASCII)."""
     if text.isascii():
         return text
-    from faq_cli import ascii_table
-
-    if ascii_table.OTHER.search(text) is None:
-        return text.translate(ascii_table.TABLE)
     from anyascii import anyascii
 
     return anyascii(text)

@@ -159,19 +159,6 @@ def test_a_catalogues_own_russian_and_ukrainian_words_meet_its_english(faq: Faq,
     assert json.loads(run.out)["match"]["id"] == "mayor"
 
 
-def test_the_table_at_hand_is_anyasciis() -> None:
-    from anyascii import anyascii
-
-    from faq_cli.ascii_table import BLOCKS, OTHER, TABLE
-
-    assert set(TABLE) == {cp for block in BLOCKS for cp in block}
-    assert all(TABLE[cp] == anyascii(chr(cp)) for cp in TABLE)
-    assert all(OTHER.search(chr(cp)) is None for cp in TABLE) and OTHER.search("北") and OTHER.search("ά")
-    for text in ("Владимир Степанович Алексеев", "Алексєєв і Пригожин", "Ґ Ї Є Ў Ѣ", "Alekséyev — the GRU’s “general”"):
-        assert names.to_ascii(text) == anyascii(text), text
-    assert names.to_ascii("Алексеев 北京") == anyascii("Алексеев 北京")  # another script: anyascii itself
-
-
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2100), max_size=40))
 def test_any_text_reads_as_anyascii_reads_it(text: str) -> None:
     from anyascii import anyascii
