@@ -44,9 +44,9 @@ MATERIAL = 0.05
 
 MIRRORS = ("argv", "record", "parsed_markdown")
 MODULES = {
-    "argv": "faq_cli/argv.py",
-    "record": "faq_cli/record.py",
-    "parsed_markdown": "faq_cli/render/parsed_markdown.py",
+    "argv": "faq_cli/mirrors/argv.py",
+    "record": "faq_cli/mirrors/record.py",
+    "parsed_markdown": "faq_cli/mirrors/parsed_markdown.py",
 }
 MODULE_NAMES = {mirror: path.removesuffix(".py").replace("/", ".") for mirror, path in MODULES.items()}
 PLAIN = {
@@ -65,10 +65,10 @@ LOOKUPS = {
 # Each mirror's plain replacement, installed before anything imports the mirror.
 SHIMS = {
     # Every command line to the Typer app, as for help and usage errors.
-    "argv": "from faq_cli import argv\nargv.parse = lambda args, environ: None",
+    "argv": "from faq_cli.mirrors import argv\nargv.parse = lambda args, environ: None",
     # The model's classes as @dataclass(slots=True, frozen=...) makes them.
     "record": """import dataclasses, sys, types
-shim = types.ModuleType("faq_cli.record")
+shim = types.ModuleType("faq_cli.mirrors.record")
 shim.MISSING = dataclasses.MISSING
 shim.field = dataclasses.field
 shim.record = lambda *, frozen=False: dataclasses.dataclass(slots=True, frozen=frozen)
@@ -76,12 +76,12 @@ shim.is_record = dataclasses.is_dataclass
 shim.fields = lambda value: {f.name: f.default for f in dataclasses.fields(value)}
 shim.replace = dataclasses.replace
 shim.FrozenRecordError = dataclasses.FrozenInstanceError
-sys.modules["faq_cli.record"] = shim""",
+sys.modules["faq_cli.mirrors.record"] = shim""",
     # Every Markdown field parsed and rendered by rich.markdown (what terminal.markdown does without tokens).
     "parsed_markdown": """import sys, types
-shim = types.ModuleType("faq_cli.render.parsed_markdown")
+shim = types.ModuleType("faq_cli.mirrors.parsed_markdown")
 shim.from_tokens = lambda stream: None
-sys.modules["faq_cli.render.parsed_markdown"] = shim""",
+sys.modules["faq_cli.mirrors.parsed_markdown"] = shim""",
 }
 
 
@@ -99,7 +99,7 @@ VARIANTS: list[tuple[str, ...]] = [(), AGAIN, *((m,) for m in MIRRORS), MIRRORS]
 # anyway (CONTEXT); the snippet prints its milliseconds. `SAMPLE` is a JSON file written below.
 CONTEXT = {
     # The command functions are imported by both paths; their bodies are left out (stubbed).
-    "argv": "import faq_cli.cli, faq_cli.commands as commands\n"
+    "argv": "import faq_cli.cli, faq_cli.cli.commands as commands\n"
     "for name in ('ask', 'profile'): setattr(commands, name, lambda *a, **k: None)\n"
     "ARGS = ['ask', 'who is alekseyev']",
     # faq_cli.errors (imported by every lookup) brings dataclasses itself: its import is paid either way.
@@ -109,18 +109,18 @@ CONTEXT = {
     "BODY, TOKENS = json.load(open(SAMPLE))['markdown']\n"
     "console = Console(file=io.StringIO(), width=100, theme=terminal.THEME, no_color=True, highlight=False,"
     " emoji=False, markup=False)",
-    # faq_cli.names is imported by every lookup; the name as typed, and the catalogue's spellings of it.
+    # faq_cli.text.names is imported by every lookup; the name as typed, and the catalogue's spellings of it.
 }
 PLAIN_PATH = {
-    "argv": "import typer.main\nfrom faq_cli.app import app\n"
+    "argv": "import typer.main\nfrom faq_cli.cli.app import app\n"
     "typer.main.get_command(app).main(ARGS, prog_name='faq', standalone_mode=False)",
-    "record": SHIMS["record"] + "\nimport faq_cli.model",
+    "record": SHIMS["record"] + "\nimport faq_cli.catalogue.model",
     "parsed_markdown": "from rich.markdown import Markdown\nconsole.print(Markdown(BODY, hyperlinks=False))",
 }
 MIRROR_PATH = {
-    "argv": "from faq_cli import argv\nlookup = argv.parse(ARGS, {})\ngetattr(commands, lookup.command)(**lookup.values)",
-    "record": "import faq_cli.model",
-    "parsed_markdown": "from faq_cli.render.parsed_markdown import from_tokens\nconsole.print(from_tokens(TOKENS))",
+    "argv": "from faq_cli.mirrors import argv\nlookup = argv.parse(ARGS, {})\ngetattr(commands, lookup.command)(**lookup.values)",
+    "record": "import faq_cli.catalogue.model",
+    "parsed_markdown": "from faq_cli.mirrors.parsed_markdown import from_tokens\nconsole.print(from_tokens(TOKENS))",
 }
 
 
@@ -201,7 +201,7 @@ def in_process(runs: int, env: dict[str, str], sample: Path) -> dict[tuple[str, 
 def write_sample(path: Path, env: dict[str, str], modules: dict[str, set[str]]) -> None:
     """What the in-process figures work on: the answer of `faq ask 'who is alekseyev'` with its stored tokens, a
     name typed in Cyrillic with the catalogue's Cyrillic spellings of it, and the modules loaded anyway."""
-    from faq_cli.index import markdown_tokens
+    from faq_cli.store import markdown_tokens
 
     answer = json.loads(run_once([PYTHON, "-m", "faq_cli", "--data", str(BUNDLED), "ask", "--json", "who is alekseyev"], env)[3])
     body = answer["match"]["answer"]

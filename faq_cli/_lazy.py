@@ -19,6 +19,6 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     parent, _, child = name.rpartition(".")
-    if parent in sys.modules:  # as an import would: `faq_cli.names` is also the package's attribute `names`
+    if parent in sys.modules:  # as an import would: `faq_cli.text.names` is also the package's attribute `names`
         setattr(sys.modules[parent], child, module)
     return module

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from faq_cli.model import (
+from faq_cli.catalogue.model import (
     Catalogue,
     Dispute,
     Event,
@@ -22,12 +22,13 @@ from faq_cli.model import (
 )
 
 if TYPE_CHECKING:
-    from faq_cli import names, search
+    from faq_cli import search
+    from faq_cli.text import names
 else:  # the matchers (rapidfuzz, their tables) load on first use: `incidents --year` needs neither,
     # `profile` only names, which is small
     from faq_cli._lazy import lazy_module
 
-    names = lazy_module("faq_cli.names")
+    names = lazy_module("faq_cli.text.names")
     search = lazy_module("faq_cli.search")
 
 SECTION_TYPE = {"people": "person", "incidents": "incident", "events": "event", "questions": "question", "sources": "source"}
@@ -901,7 +902,7 @@ def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:
 
 def _narrowed(catalogue: Catalogue, section: str, text: str) -> Catalogue:
     """The catalogue with `section` cut down to what full-text search finds for `text` (when it is large)."""
-    from faq_cli.record import replace
+    from faq_cli.mirrors.record import replace
 
     found = catalogue.index.candidates(section, text) if catalogue.index is not None else None
     changes: dict[str, Any] = {section: found}

@@ -9,7 +9,7 @@ import shlex
 from collections import Counter
 from dataclasses import dataclass
 
-from faq_cli.model import VERIFICATION_LEVELS, Catalogue, CatalogueInfo, PartialDate
+from faq_cli.catalogue.model import VERIFICATION_LEVELS, Catalogue, CatalogueInfo, PartialDate
 
 # Sections in the order a reader meets them, with the command that lists each.
 SECTION_COMMANDS = (

@@ -37,7 +37,7 @@ SHOTS = {
 
 def render(command: str, cache: str) -> str:
     """The ANSI output of `command` (a `faq …` line) run in-process on a colour terminal WIDTH wide."""
-    from faq_cli.app import app
+    from faq_cli.cli.app import app
 
     env = {
         "FORCE_COLOR": "1",

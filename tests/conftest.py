@@ -40,7 +40,7 @@ def _own_data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def faq(tmp_path: Path) -> Callable[..., Run]:
     """Invoke the CLI in-process: `faq("ask", "who is alekseyev")` → Run(status, out, err)."""
-    from faq_cli.app import app
+    from faq_cli.cli.app import app
 
     def run(*args: str, env: dict[str, str] | None = None) -> Run:
         full_env = {"FAQ_CLI_CACHE_DIR": str(tmp_path / "cache"), "FAQ_CLI_DATA": "", **_env(env)}

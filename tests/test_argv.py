@@ -16,8 +16,10 @@ import typer.main
 from test_index import _warm_imports
 from typer.testing import CliRunner
 
-from faq_cli import argv, cli, commands
-from faq_cli.app import app
+from faq_cli import cli
+from faq_cli.cli import commands
+from faq_cli.cli.app import app
+from faq_cli.mirrors import argv
 
 from conftest import DATA, FIXTURES, ROOT, Run
 
@@ -327,7 +329,7 @@ def test_shell_completion_is_left_to_typer() -> None:
 # ---- as a real process ----------------------------------------------------------------------------------
 
 # The entry point with the fast path turned off: what `faq` printed before it existed.
-THROUGH_TYPER = "import sys; from faq_cli import argv; argv.parse = lambda *a: None; from faq_cli.cli import main; main()"
+THROUGH_TYPER = "import sys; from faq_cli.mirrors import argv; argv.parse = lambda *a: None; from faq_cli.cli import main; main()"
 
 
 def _process(code: list[str], args: list[str], env: dict[str, str]) -> Run:
@@ -367,15 +369,15 @@ def test_a_real_process_prints_the_same_either_way(tmp_path: Path, args: list[st
 )
 def test_a_warm_lookup_does_not_import_typer(tmp_path: Path, args: list[str]) -> None:
     imported = _warm_imports(tmp_path, *args)
-    assert "faq_cli.commands" in imported
-    assert not {"typer", "faq_cli.app"} & imported
+    assert "faq_cli.cli.commands" in imported
+    assert not {"typer", "faq_cli.cli.app"} & imported
 
 
 def test_the_overview_does_not_import_typer(tmp_path: Path) -> None:
     imported = _warm_imports(tmp_path)
     assert "faq_cli.stats" in imported
-    assert not {"typer", "faq_cli.app"} & imported
+    assert not {"typer", "faq_cli.cli.app"} & imported
 
 
 def test_help_still_comes_from_typer(tmp_path: Path) -> None:
-    assert {"typer", "faq_cli.app"} <= _warm_imports(tmp_path, "--help")
+    assert {"typer", "faq_cli.cli.app"} <= _warm_imports(tmp_path, "--help")

@@ -174,7 +174,7 @@ def test_no_other_command_loads_prompt_toolkit(args: list[str], tmp_path: Path) 
     )
     assert run.returncode == 0, run.stderr[-300:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
-    assert "faq_cli.commands" in imported or "faq_cli.app" in imported
+    assert "faq_cli.cli.commands" in imported or "faq_cli.cli.app" in imported
     assert not {m for m in imported if m.startswith("prompt_toolkit")}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from faq_cli import index
+from faq_cli import store as index
 
 from conftest import DATA, ROOT, Run
 
@@ -24,7 +24,7 @@ QUERY = ("profile", "--json", "alekseyev")
 @pytest.fixture
 def expected(faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> Run:
     """The answer read straight from the YAML files, without any cache."""
-    from faq_cli import catalogue
+    from faq_cli.catalogue import merge as catalogue
 
     with monkeypatch.context() as patch:
         patch.setattr(index, "load", lambda paths, progress=None, derivers=None: catalogue.load_catalogue(paths))
@@ -106,7 +106,7 @@ def test_a_foreign_sqlite_file_is_replaced(faq: Callable[..., Run], tmp_path: Pa
 def test_an_index_damaged_while_in_use_falls_back_to_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The damage shows only once entries are read: the lookup switches to the YAML files."""
     from faq_cli import query
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli.catalogue.merge import load_catalogue
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     index.load([str(DATA)])  # builds
@@ -134,8 +134,8 @@ def _answers(catalogue: Any) -> list[object]:
 
 def test_the_stored_search_rows_answer_as_the_yaml_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Search's structures are stored with the index, a row per term and per entry: every answer is the same."""
-    from faq_cli.catalogue import load_catalogue
-    from faq_cli.commands import derivers
+    from faq_cli.catalogue.merge import load_catalogue
+    from faq_cli.cli.commands import derivers
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     plain = load_catalogue([str(DATA)])
@@ -152,8 +152,8 @@ def test_the_stored_search_rows_answer_as_the_yaml_does(tmp_path: Path, monkeypa
 def test_search_rows_damaged_while_in_use_fall_back_to_the_yaml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    from faq_cli.catalogue import load_catalogue
-    from faq_cli.commands import derivers
+    from faq_cli.catalogue.merge import load_catalogue
+    from faq_cli.cli.commands import derivers
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     catalogue = index.load([str(DATA)], derivers=derivers())
@@ -323,8 +323,9 @@ def test_the_stored_name_table_reads_back_whole(tmp_path: Path, monkeypatch: pyt
     """The people's names `profile` and `--person` match against are stored in a plain form of their own."""
     import json
 
-    from faq_cli import names, query
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli import query
+    from faq_cli.catalogue.merge import load_catalogue
+    from faq_cli.text import names
 
     table = names.name_table(load_catalogue([str(DATA)]))
     assert names.NameTable.unpack(json.loads(json.dumps(table.pack()))) == table
@@ -336,7 +337,7 @@ def test_the_stored_name_table_reads_back_whole(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(names, "RANK_WHOLE", 0)  # the bundled catalogue is small: shortlist it anyway
     plain = load_catalogue([str(DATA)])
-    from faq_cli.commands import derivers
+    from faq_cli.cli.commands import derivers
 
     for name in ("alekseev", "Кириллов", "kirilov", "nobody at all"):
         first = query.find_person(index.load([str(DATA)], derivers=derivers()), name)  # stores the names

@@ -51,7 +51,7 @@ def test_full_shows_disputes_every_source_and_every_related_entry(faq) -> None:
     assert compact.status == full.status == 0
     assert "Sources disagree" not in compact.out and "Sources disagree about" in full.out
     assert "1 dispute" in compact.out  # a disagreement is announced, never hidden silently
-    assert "https://tass.com/society/2082847" in full.out and "https://" not in compact.out
+    assert "https://tass.com/emergencies/2062893" in full.out and "https://" not in compact.out
     related = json.loads(faq("ask", "who might be behind the attack", "--json").out)["match"]["related"]
     assert len(related) > 3
     assert all(f" {r['id']}" in full.out for r in related)

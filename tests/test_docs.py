@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from faq_cli.app import app
+from faq_cli.cli.app import app
 
 from conftest import ROOT
 

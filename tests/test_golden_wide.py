@@ -15,7 +15,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from faq_cli.app import app
+from faq_cli.cli.app import app
 
 GOLDEN = Path(__file__).resolve().parent / "golden_wide"
 WIDTHS = (60, 100)

@@ -20,11 +20,11 @@ import typer.main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faq_cli import yamlfile
-from faq_cli.app import app
-from faq_cli.catalogue import load_catalogue
+from faq_cli.catalogue import yamlfile
+from faq_cli.catalogue.merge import load_catalogue
+from faq_cli.cli.app import app
 from faq_cli.errors import CatalogueError
-from faq_cli.render.text import UNSAFE, inert, json_escape, one_line
+from faq_cli.text.inert import UNSAFE, inert, json_escape, one_line
 
 from conftest import FIXTURES, Run
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from faq_cli import catalogue as catalogue_module
-from faq_cli import commands
+from faq_cli.catalogue import merge as catalogue_module
+from faq_cli.cli import commands
 from faq_cli.errors import CatalogueError
 
 from conftest import DATA, ROOT, Run
@@ -72,7 +72,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def _without_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Serve commands from a plain in-memory load, as before the index existed."""
-    monkeypatch.setattr("faq_cli.index.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
+    monkeypatch.setattr("faq_cli.store.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
@@ -226,7 +226,7 @@ def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
     assert "yaml" not in imported
     assert "rich.markdown" not in imported
     assert "rapidfuzz" not in imported  # incidents match no text
-    assert "faq_cli.index" in imported
+    assert "faq_cli.store" in imported
 
 
 def test_an_ascii_query_as_json_loads_neither_rich_nor_the_transliteration_table(tmp_path: Path) -> None:
@@ -285,8 +285,8 @@ def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
 ) -> None:
     """Above RANK_WHOLE entries, people and incidents are ranked from shortlists only: same answers."""
     folder, generated = synthetic
-    monkeypatch.setattr("faq_cli.index.RANK_WHOLE", 50)
-    monkeypatch.setattr("faq_cli.names.RANK_WHOLE", 50)
+    monkeypatch.setattr("faq_cli.store.RANK_WHOLE", 50)
+    monkeypatch.setattr("faq_cli.text.names.RANK_WHOLE", 50)
     latin, cyrillic, alias = generated.names[17]
     surname = latin.split()[1]
     commands = [
@@ -321,8 +321,9 @@ def test_the_people_shortlist_loses_no_one_that_ranking_everyone_would_show(
     """`profile NAME` in a large catalogue scores only a shortlist of the people: what it shows (the person,
     every close match, or the three closest) must score exactly as ranking all 300 people does; only
     which of several equal scores makes the cut may differ."""
-    from faq_cli import names, query
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli import query
+    from faq_cli.catalogue.merge import load_catalogue
+    from faq_cli.text import names
 
     folder, generated = synthetic
     plain = load_catalogue([str(folder)])
@@ -360,9 +361,10 @@ def test_the_people_shortlist_finds_a_name_by_some_of_its_words(monkeypatch: pyt
     """'ivan petrov' names Ivan Sergeyevich Petrov (all its words in his name: 96), not Ivan Petrovskikhin
     (76); so does 'petrov' (one word of his name). Yet as whole names the others are nearer, so only the
     measures of words within a name put him on the shortlist."""
-    from faq_cli import names, query
-    from faq_cli.catalogue import load_catalogue
-    from faq_cli.record import replace
+    from faq_cli import query
+    from faq_cli.catalogue.merge import load_catalogue
+    from faq_cli.mirrors.record import replace
+    from faq_cli.text import names
 
     bundled = load_catalogue([str(DATA)])
     model = bundled.people["alekseyev"]

@@ -83,12 +83,12 @@ def test_a_later_layer_replaces_an_entry_in_its_place(faq: Callable[..., Run], m
 def test_replacing_works_the_same_through_the_index_and_without_it(
     faq: Callable[..., Run], mine: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from faq_cli import catalogue as catalogue_module
+    from faq_cli.catalogue import merge as catalogue_module
 
     args = ("--data", "bundled", "--data", str(mine))
     commands = [("questions", "--json"), ("incidents", "--json"), ("profile", "--json", "alekseyev"), ("sources", "--json")]
     indexed = [faq(*args, *c).out for c in commands]
-    monkeypatch.setattr("faq_cli.index.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
+    monkeypatch.setattr("faq_cli.store.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
     assert [faq(*args, *c).out for c in commands] == indexed
 
 
@@ -266,7 +266,7 @@ def test_a_bad_threshold_is_one_line(faq: Callable[..., Run]) -> None:
 
 
 def test_the_bundled_catalogue_is_found_from_the_data_folder() -> None:
-    from faq_cli.layers import bundled_path
+    from faq_cli.catalogue.layers import bundled_path
 
     assert bundled_path() == DATA
 

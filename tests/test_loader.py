@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from faq_cli import yamlfile
-from faq_cli.catalogue import load_catalogue
+from faq_cli.catalogue import yamlfile
+from faq_cli.catalogue.merge import load_catalogue
+from faq_cli.catalogue.yamlfile import LocList, LocMap, parse_file
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.yamlfile import LocList, LocMap, parse_file
 
 from conftest import Run
 

@@ -27,16 +27,18 @@ from hypothesis import strategies as st
 from test_argv import FAST
 from test_parsed_markdown import assert_same_output
 
-from faq_cli import argv, commands, model, record
-from faq_cli.app import app
+from faq_cli.catalogue import model
+from faq_cli.cli import commands
+from faq_cli.cli.app import app
+from faq_cli.mirrors import argv, record
 
 from conftest import ROOT
 
 # What each mirror copies, and the versions it was last checked against (the tests run whatever is installed).
 MIRRORED = {
-    "faq_cli/argv.py": ("typer", "0.28.0"),  # Typer's vendored Click parser; pinned below 0.29 in pyproject.toml
-    "faq_cli/record.py": ("dataclasses", "3.11"),  # the standard library's, so Python's version
-    "faq_cli/render/parsed_markdown.py": ("rich", "15.0.0"),  # rich.markdown; written for 13.7 to 15
+    "faq_cli/mirrors/argv.py": ("typer", "0.28.0"),  # Typer's vendored Click parser; pinned below 0.29 in pyproject.toml
+    "faq_cli/mirrors/record.py": ("dataclasses", "3.11"),  # the standard library's, so Python's version
+    "faq_cli/mirrors/parsed_markdown.py": ("rich", "15.0.0"),  # rich.markdown; written for 13.7 to 15
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faq_cli.model import DateError, PartialDate
+from faq_cli.catalogue.model import DateError, PartialDate
 
 
 @pytest.mark.parametrize(

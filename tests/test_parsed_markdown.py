@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from test_index import _warm_imports
 
-from faq_cli.index import MARKDOWN_FIELDS, markdown_tokens, parsed_markdown_tokens
-from faq_cli.model import Incident, Person
+from faq_cli.catalogue.model import Incident, Person
+from faq_cli.mirrors.parsed_markdown import ParsedMarkdown, from_tokens
 from faq_cli.render import terminal
-from faq_cli.render.parsed_markdown import ParsedMarkdown, from_tokens
-from faq_cli.render.text import inert
+from faq_cli.store import MARKDOWN_FIELDS, markdown_tokens, parsed_markdown_tokens
+from faq_cli.text.inert import inert
 
 from conftest import DATA, FIXTURES, Run
 
@@ -171,7 +171,7 @@ def test_a_plain_line_is_stored_as_markdown_it_parses_it(body: str) -> None:
 
 
 def test_one_line_of_prose_skips_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    from faq_cli import index
+    from faq_cli import store as index
 
     plain = "A car bomb in Moscow killed General Kirillov; 2 dead (per TASS), 1 wounded: why? 100% sure."
     expected = markdown_tokens(plain)
@@ -241,7 +241,7 @@ def test_entities_that_decode_to_unsafe_characters_are_still_neutralised() -> No
 
 
 def test_the_index_serves_an_entrys_tokens_for_its_own_text_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from faq_cli import index
+    from faq_cli import store as index
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     catalogue = index.load([str(DATA)])
@@ -261,8 +261,9 @@ def test_a_plain_line_is_served_from_the_index_as_markdown_it_would_parse_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One line of prose is stored as a mark, not as tokens; it renders exactly as rich.markdown renders it."""
-    from faq_cli import index, query
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli import query
+    from faq_cli import store as index
+    from faq_cli.catalogue.merge import load_catalogue
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     source = "sources:\n  - id: wire\n    title: A wire report\n    publisher: Wire\n    date: 2025-12-22\n"
@@ -286,7 +287,7 @@ def test_a_plain_line_is_served_from_the_index_as_markdown_it_would_parse_it(
 def test_a_warm_text_lookup_does_not_import_rich_markdown(tmp_path: Path, args: list[str]) -> None:
     imported = _warm_imports(tmp_path, *args)
     assert not {"rich.markdown", "markdown_it", "pygments", "yaml"} & imported
-    assert "faq_cli.render.parsed_markdown" in imported  # the answer was rendered, from stored tokens
+    assert "faq_cli.mirrors.parsed_markdown" in imported  # the answer was rendered, from stored tokens
 
 
 @pytest.mark.parametrize("args", [["ask", "who is alekseyev"], ["profile", "alekseyev"], ["incident", "evil"]], ids=" ".join)
@@ -308,8 +309,9 @@ def test_an_index_in_memory_gives_the_same_output(faq: Callable[..., Run], tmp_p
 def test_a_catalogue_read_from_yaml_alone_renders_the_same_through_rich_markdown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from faq_cli import index, query
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli import query
+    from faq_cli import store as index
+    from faq_cli.catalogue.merge import load_catalogue
 
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     views = []

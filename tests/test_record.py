@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from faq_cli.model import Catalogue, Dispute, Involvement, PartialDate, Position, Source
-from faq_cli.record import fields, replace
+from faq_cli.catalogue.model import Catalogue, Dispute, Involvement, PartialDate, Position, Source
+from faq_cli.mirrors.record import fields, replace
 
 
 def test_a_frozen_record_refuses_assignment_and_deletion() -> None:

@@ -25,7 +25,7 @@ _Yaml12Loader.yaml_implicit_resolvers = {
 
 @pytest.fixture(scope="module")
 def schema(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from faq_cli.schema import catalogue_schema
+    from faq_cli.catalogue.schema import catalogue_schema
 
     return catalogue_schema()
 

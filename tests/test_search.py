@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from faq_cli import names
+from faq_cli.text import names
 
 from conftest import Run
 

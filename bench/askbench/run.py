@@ -26,7 +26,7 @@ class Outcome:
 
 @cache
 def _catalogue(path: str) -> object:
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli.catalogue.merge import load_catalogue
 
     return load_catalogue([path])
 

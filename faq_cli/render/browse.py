@@ -38,7 +38,7 @@ from rich.console import Console, RenderableType
 from faq_cli import query as q
 from faq_cli.errors import ExitStatus
 from faq_cli.render import terminal
-from faq_cli.render.text import one_line
+from faq_cli.text.inert import one_line
 
 SIDE_BY_SIDE = 110  # from this width the preview sits beside the list, below it under the list
 KEYS = "type to filter · ↑↓ PgUp PgDn choose · Enter read in the pager · Esc or Ctrl-C leave"

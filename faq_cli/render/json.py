@@ -6,13 +6,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from faq_cli import query as q
-from faq_cli.model import Catalogue, Event, Incident, PartialDate, Person
-from faq_cli.record import fields, is_record
-from faq_cli.render.text import json_escape
+from faq_cli.catalogue.model import Catalogue, Event, Incident, PartialDate, Person
+from faq_cli.mirrors.record import fields, is_record
+from faq_cli.text.inert import json_escape
 
 if TYPE_CHECKING:  # stats is imported by the command that needs it, not by every --json
     from faq_cli import stats as st
-    from faq_cli.catalogues import LayerRow
+    from faq_cli.catalogue.registry import LayerRow
 
 
 def plain(value: Any) -> Any:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from faq_cli import query as q
-from faq_cli.model import Catalogue, Incident, PartialDate, Source
-from faq_cli.render.text import inert, one_line
+from faq_cli.catalogue.model import Catalogue, Incident, PartialDate, Source
+from faq_cli.text.inert import inert, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")

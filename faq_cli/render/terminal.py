@@ -25,13 +25,13 @@ from rich.text import Text
 from rich.theme import Theme
 
 from faq_cli import query as q
+from faq_cli.catalogue.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
 from faq_cli.errors import Problem
-from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
-from faq_cli.render.text import UNSAFE, inert, one_line
+from faq_cli.text.inert import UNSAFE, inert, one_line
 
 if TYPE_CHECKING:  # imported by the commands that show them, not by every lookup
-    from faq_cli.catalogues import LayerRow
-    from faq_cli.layers import Registered
+    from faq_cli.catalogue.layers import Registered
+    from faq_cli.catalogue.registry import LayerRow
 
 THEME = Theme(
     {
@@ -239,7 +239,7 @@ def markdown(body: str, parsed: Mapping[str, Sequence[object]] | None = None) ->
     """A Markdown field: from the tokens the index stored for it (`parsed`), else parsed by rich.markdown; same output."""
     tokens = parsed.get(body) if parsed else None
     if tokens is not None:
-        from faq_cli.render.parsed_markdown import from_tokens
+        from faq_cli.mirrors.parsed_markdown import from_tokens
 
         rendered = from_tokens(tokens)
         if rendered is not None:

@@ -22,7 +22,7 @@ import struct
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from faq_cli.model import Catalogue
+from faq_cli.catalogue.model import Catalogue
 from faq_cli.search import abstain, compiled, facts, rank, reading, snippets
 
 asked_field = facts.asked

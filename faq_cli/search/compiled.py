@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
 from typing import NamedTuple, Protocol
 
-from faq_cli.model import Catalogue
+from faq_cli.catalogue.model import Catalogue
 from faq_cli.search import lexical, semantic
 from faq_cli.search.documents import Document, documents
 from faq_cli.text import analysis
@@ -65,7 +65,7 @@ def catalogue_language(docs: Sequence[Document]) -> str:
 
 def derive(catalogue: Catalogue) -> Iterator[tuple[str, bytes]]:
     """Every row of the catalogue's search structures."""
-    from faq_cli import names
+    from faq_cli.text import names
 
     docs = list(documents(catalogue))
     lang = catalogue_language(docs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from faq_cli.model import Catalogue, Event, Incident, Person, Question
+from faq_cli.catalogue.model import Catalogue, Event, Incident, Person, Question
 
 KINDS = ("question", "person", "incident", "event")
 

@@ -106,7 +106,7 @@ def _repairs(words: Sequence[analysis.Word], lang: str, index: SearchIndex) -> d
     of a slip (one letter, two in a long word): word → (term, repaired)."""
     if not words:
         return {}
-    from faq_cli import names
+    from faq_cli.text import names
 
     spellings = {w.text: spelling(w.text) for w in words}
     keys = {w.text: names.fold_word(names.normalise(w.text).replace(" ", "")) for w in words}

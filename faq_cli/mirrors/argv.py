@@ -150,8 +150,6 @@ def parse(args: Sequence[str], environ: Mapping[str, str]) -> Lookup | None:
         found[command.words] = words or None
     else:
         return None  # Typer: "Missing argument"
-    from faq_cli.commands import conflicting
-
     if conflicting(bool(found.get("as_json")), str(found.get("output", "text"))):
         return None  # a usage error, worded by Typer
     return Lookup(args[at], data if isinstance(data, list) else None, pager, found)
@@ -218,3 +216,8 @@ def _convert(kind: Text | Whole | OneOf, given: str) -> str | int | None:
     if isinstance(kind, OneOf):
         return given if given in kind.choices else None
     return given
+
+
+def conflicting(as_json: bool, output: str) -> bool:
+    """`--json` and `--format markdown` together: the one combination of a command's own options that is refused."""
+    return as_json and output == "markdown"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Literal, Protocol, TypeVar
 
-from faq_cli.record import field, record
+from faq_cli.mirrors.record import field, record
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
 # What may happen to a person in an incident of any subject (violence, accidents, crime, the courts); a
@@ -357,7 +357,7 @@ class DerivedRows(Protocol):
 
 
 class CatalogueIndex(Protocol):
-    """Lookups a compiled index answers without reading every entry (see `faq_cli/index.py`).
+    """Lookups a compiled index answers without reading every entry (see `faq_cli/store/__init__.py`).
 
     Each returns a superset of what the caller wants, in file order: the query
     functions still apply their own filters, so answers never depend on the index.

@@ -24,7 +24,7 @@ class InitError(FaqError):
 
 def starter_files(today: dt.date | None = None) -> dict[str, str]:
     """The files `faq init` writes, by name."""
-    from faq_cli.schema import catalogue_schema
+    from faq_cli.catalogue.schema import catalogue_schema
 
     day = (today or dt.date.today()).isoformat()
     catalogue = _STARTER.read_text(encoding="utf-8").replace("__TODAY__", day)

@@ -33,19 +33,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from faq_cli import model as m
+from faq_cli.catalogue import model as m
 
 try:  # hashlib's own import loads OpenSSL (2-3 ms a call); BLAKE2 is built into CPython
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
+from faq_cli.catalogue.files import layer_files
+from faq_cli.catalogue.layers import Layer, as_layers
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.files import layer_files
-from faq_cli.layers import Layer, as_layers
-from faq_cli.record import MISSING, fields, is_record
+from faq_cli.mirrors.record import MISSING, fields, is_record
 
 if TYPE_CHECKING:
-    from faq_cli.catalogue import EntryRefs, FileRefs
+    from faq_cli.catalogue.merge import EntryRefs, FileRefs
 
 FORMAT = "faq-cli index 8"
 ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
@@ -116,32 +116,24 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-# The modules that decide what an index holds: how files are read and checked, what entries are,
-# and what search derives from them. Another version of any of them means another index.
-_SHAPING = (
-    *("__init__", "catalogue", "errors", "files", "index", "model", "record", "schema", "validate", "yamlfile"),
-    "render/text",  # inert(), applied before Markdown is parsed
-)
-
-
-_DERIVING = ("search", "text")  # packages whose every file shapes what derivers store
+# The code that decides what an index holds: how files are read and checked and what entries are
+# (catalogue/, the record mirror), how it is stored (store/), what search derives from entries (search/,
+# text/), and inert(), applied before Markdown is parsed. Another version of any of it means another index.
+_SHAPING_FILES = ("__init__.py", "errors.py")
+_SHAPING_PACKAGES = ("catalogue", "mirrors", "store", "search", "text")
 
 
 def code_fingerprint() -> str:
     """The version and the modules an index's content depends on: an index built by other code is rebuilt."""
     from faq_cli import __version__
 
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parent.parent  # faq_cli/
     parts = [__version__]
-    names = [f"{name}.py" for name in (*_SHAPING, "names")]
-    for package in _DERIVING:
-        with contextlib.suppress(OSError):
-            names += sorted(
-                f"{package}/{e.name}" for e in os.scandir(here / package) if e.is_file() and not e.name.endswith(".pyc")
-            )
-        with contextlib.suppress(OSError):
-            for sub in sorted(e.name for e in os.scandir(here / package) if e.is_dir() and e.name != "__pycache__"):
-                names += sorted(f"{package}/{sub}/{e.name}" for e in os.scandir(here / package / sub) if e.is_file())
+    names = list(_SHAPING_FILES)
+    for package in _SHAPING_PACKAGES:
+        for folder, dirs, files in os.walk(here / package):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            names += sorted(os.path.relpath(os.path.join(folder, f), here) for f in files if not f.endswith(".pyc"))
     for name in names:
         try:
             st = os.stat(here / name)
@@ -208,7 +200,7 @@ def check_replacing(
     """Every problem the catalogue would have if the file `path` of layer number `layer` held what the file
     `content` holds (a draft about to be saved; `path` may not exist yet). Only `content` is parsed: the other
     files' checks come from the index."""
-    from faq_cli.catalogue import file_refs, merge, read_file_as
+    from faq_cli.catalogue.merge import file_refs, merge, read_file_as
 
     layers = as_layers(paths)
     files, extra = layer_files(layers)
@@ -661,7 +653,7 @@ def _compile_all(names: list[tuple[str, str]]) -> Iterator[_Compiled]:
     """Parse files (each with the name of its layer), in two processes when there is enough work to be worth it."""
     if not names:
         return
-    from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
+    from faq_cli.catalogue import merge  # noqa: F401 - imported before forking, once
 
     work = sum((s.st_size for n, _ in names if (s := _safe_stat(n)) is not None), 0)
     workers = min(os.cpu_count() or 1, 4)
@@ -692,7 +684,7 @@ def _safe_stat(name: str) -> os.stat_result | None:
 def _compile(named: tuple[str, str]) -> _Compiled:
     """Parse and validate one file; keep its problems, its ids and references, and its entries (which carry
     the name of the file's layer) as rows."""
-    from faq_cli.catalogue import build_entry, file_refs, read_file
+    from faq_cli.catalogue.merge import build_entry, file_refs, read_file
 
     name, layer = named
     before = _stamp(name)
@@ -773,7 +765,7 @@ def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[s
 
 def _merge(db: sqlite3.Connection, names: list[str], layout: _Layout) -> None:
     """The cross-file checks (duplicate ids, references, choices) over what is kept per file; the result goes to `meta`."""
-    from faq_cli.catalogue import merge
+    from faq_cli.catalogue.merge import merge
 
     files = []
     longest: dict[str, int] = {}
@@ -852,7 +844,7 @@ def _links(entry: m.Entry) -> list[tuple[str, str]]:
 
 def _text(section: str, entry: m.Entry) -> str | None:
     """What full-text search finds an entry by, as search.py keys the names and words it matches."""
-    from faq_cli.names import name_key
+    from faq_cli.text.names import name_key
 
     if isinstance(entry, m.Incident):
         parts: Sequence[str] = (entry.title, entry.place, entry.kind, entry.id.replace("-", " "))
@@ -915,7 +907,7 @@ def markdown_tokens(body: str) -> list[object] | None:
 def _row_tokens(body: str, tokens: str | None) -> list[object] | None:
     """The tokens a Markdown row holds for `body` (its `tokens` column: NULL for one line of plain prose)."""
     if tokens is None:
-        from faq_cli.render.text import inert
+        from faq_cli.text.inert import inert
 
         return _plain_paragraph(inert(body))
     try:
@@ -927,7 +919,7 @@ def _row_tokens(body: str, tokens: str | None) -> list[object] | None:
 
 def _stored_markdown(body: str) -> tuple[bytes, str | None] | None:
     """A Markdown field's row: its digest, and its tokens as JSON (NULL for one line of plain prose)."""
-    from faq_cli.render.text import inert
+    from faq_cli.text.inert import inert
 
     text = inert(body)
     if _plain_paragraph(text) is not None:
@@ -1065,7 +1057,7 @@ def _json(value: object) -> str:
 
 def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], checks: str) -> FileRefs:
     """A file's FileRefs from the index; its entries are read from `db` only if the merge asks for them."""
-    from faq_cli.catalogue import FileRefs
+    from faq_cli.catalogue.merge import FileRefs
 
     data = json.loads(checks, object_hook=_revive)
     return FileRefs(
@@ -1082,7 +1074,7 @@ def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], che
 
 
 def _decode_entries(text: str) -> list[EntryRefs]:
-    from faq_cli.catalogue import EntryRefs
+    from faq_cli.catalogue.merge import EntryRefs
 
     data = json.loads(text)
     marks = data["marks"]
@@ -1126,7 +1118,7 @@ class Store:
     def fallback(self) -> m.Catalogue:
         """The catalogue read from YAML, used once the index has failed."""
         if self.memory is None:
-            from faq_cli.catalogue import load_catalogue
+            from faq_cli.catalogue.merge import load_catalogue
 
             self.memory = load_catalogue(self.layers)
         return self.memory
@@ -1253,7 +1245,7 @@ class Store:
             return None
         chosen = self._match("incident_text", text, CANDIDATES)
         if chosen is not None:  # an incident is also found by the names of its people
-            from faq_cli import names
+            from faq_cli.text import names
 
             table = names.people_names(self.catalogue)
             for number in names.shortlist(table, text, 2):
@@ -1263,7 +1255,7 @@ class Store:
 
     def _match(self, table: str, text: str, limit: int) -> dict[str, Any] | None:
         """Full-text search of `table` for any of the query's words (and their synonyms), best first."""
-        from faq_cli.names import name_key
+        from faq_cli.text.names import name_key
 
         pieces = set(self._expand(name_key(text)).split())
         terms = sorted('"' + p.replace('"', '""') + '"' for p in pieces)
@@ -1298,7 +1290,7 @@ class Store:
 
     def _expand(self, text: str) -> str:
         """The query with every synonym of a phrase it contains, so candidates include what search.py would match."""
-        from faq_cli.names import name_key
+        from faq_cli.text.names import name_key
 
         padded = f" {text} "
         extra = []

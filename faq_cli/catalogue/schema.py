@@ -12,7 +12,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from faq_cli.model import CHOICE_DEFAULTS, VERIFICATION_LEVELS
+from faq_cli.catalogue.model import CHOICE_DEFAULTS, VERIFICATION_LEVELS
 
 SCHEMA_ID = "https://faq-cli.invalid/catalogue.schema.json"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"

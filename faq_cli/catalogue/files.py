@@ -10,10 +10,10 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from faq_cli.catalogue.layers import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
+from faq_cli.catalogue.layers import Layer, active_layers
+from faq_cli.catalogue.layers import bundled_path as bundled_path
 from faq_cli.errors import Problem
-from faq_cli.layers import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
-from faq_cli.layers import Layer, active_layers
-from faq_cli.layers import bundled_path as bundled_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from faq_cli.model import Catalogue
+    from faq_cli.catalogue.model import Catalogue
 
 Candidates = list[tuple[str, str]]
 MAX_CANDIDATES = 200
@@ -31,8 +31,8 @@ def _quietly(ctx: typer.Context, incomplete: str, complete: Callable[[Catalogue,
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue:
-    from faq_cli.catalogue import load_catalogue
-    from faq_cli.layers import active_layers
+    from faq_cli.catalogue.layers import active_layers
+    from faq_cli.catalogue.merge import load_catalogue
 
     data = ctx.find_root().params.get("data")
     return load_catalogue(active_layers(list(data) if data else None))

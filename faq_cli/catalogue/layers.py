@@ -78,9 +78,9 @@ class Registered:
 
 def bundled_path() -> Path:
     """The bundled catalogue: inside the installed package, or beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if installed.is_dir() else here.parent / "data"
+    package = Path(__file__).resolve().parent.parent  # faq_cli/
+    installed = package / "data"
+    return installed if installed.is_dir() else package.parent / "data"
 
 
 def data_home(environ: Mapping[str, str] | None = None) -> Path:

@@ -16,10 +16,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from faq_cli.errors import ExitStatus
+from faq_cli.mirrors.argv import conflicting
 
 if TYPE_CHECKING:
-    from faq_cli.layers import Layer
-    from faq_cli.model import Catalogue, PartialDate
+    from faq_cli.catalogue.layers import Layer
+    from faq_cli.catalogue.model import Catalogue, PartialDate
     from faq_cli.query import DateFilter, NoMatch, Unknown
 
 
@@ -47,11 +48,6 @@ class State:
     pager: bool = True
 
 
-def conflicting(as_json: bool, output: str) -> bool:
-    """`--json` and `--format markdown` together: the one combination of a command's own options that is refused."""
-    return as_json and output == "markdown"
-
-
 def _markdown(output: str, as_json: bool) -> bool:
     """Whether to print Markdown; `--json` and `--format markdown` together are a usage error."""
     if conflicting(as_json, output):
@@ -71,7 +67,7 @@ def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
 
 def _layers() -> list[Layer]:
     """The active layers (see `layers.active_layers`); an unreadable list of added catalogues is exit 2."""
-    from faq_cli.layers import LayerError, active_layers
+    from faq_cli.catalogue.layers import LayerError, active_layers
 
     try:
         return active_layers(State.data)
@@ -81,15 +77,15 @@ def _layers() -> list[Layer]:
 
 def _prog() -> str:
     """`faq` with this call's `--data` options: the start of every command the output suggests."""
-    from faq_cli.layers import invocation
-    from faq_cli.render.text import one_line
+    from faq_cli.catalogue.layers import invocation
+    from faq_cli.text.inert import one_line
 
     return one_line(invocation(State.data))
 
 
 def _catalogue() -> Catalogue:
     """The active catalogue, or exit 2 with the first problem and a count of the rest."""
-    from faq_cli import index
+    from faq_cli import store as index
     from faq_cli.errors import CatalogueError
     from faq_cli.render.progress import index_progress
 
@@ -114,7 +110,7 @@ def _stale(catalogue: Catalogue, entry: object) -> Any:
     import os
 
     from faq_cli import query
-    from faq_cli.model import PartialDate
+    from faq_cli.catalogue.model import PartialDate
 
     layer = str(getattr(entry, "catalogue", ""))
     raw = os.environ.get(ENV_STALE_DAYS, "").strip()
@@ -135,7 +131,7 @@ def _search_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
 
 
 def _name_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
-    from faq_cli import names
+    from faq_cli.text import names
 
     return names.derive(catalogue)
 
@@ -187,7 +183,7 @@ def _date(value: str | None, option: str) -> PartialDate | None:
     """A partial date from an option; a bad one is a one-line usage error (exit 2)."""
     if value is None:
         return None
-    from faq_cli.model import DateError, PartialDate
+    from faq_cli.catalogue.model import DateError, PartialDate
 
     try:
         return PartialDate.parse(value)
@@ -515,8 +511,8 @@ def sources(as_json: bool = False) -> None:
 
 def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
     """`faq validate`: every problem in the catalogue's layers and in their merge, one a line."""
-    from faq_cli import index
-    from faq_cli.layers import given_layer
+    from faq_cli import store as index
+    from faq_cli.catalogue.layers import given_layer
     from faq_cli.render import terminal
     from faq_cli.render.progress import index_progress
 
@@ -539,10 +535,10 @@ def schema() -> None:
     """`faq schema`: the JSON Schema of the active catalogue's files, with the values its `vocabulary:` allow."""
     import json
 
-    from faq_cli import index
-    from faq_cli.model import Catalogue, CatalogueInfo
+    from faq_cli import store as index
+    from faq_cli.catalogue.model import Catalogue, CatalogueInfo
+    from faq_cli.catalogue.schema import catalogue_schema
     from faq_cli.render.progress import index_progress
-    from faq_cli.schema import catalogue_schema
 
     # A catalogue with problems still has its vocabulary: the schema is what helps to fix them.
     checked = index.check(_layers(), progress=index_progress(), derivers=derivers())
@@ -569,8 +565,8 @@ def init(directory: str) -> None:
     """`faq init`: a small, valid starter catalogue, never overwriting a file."""
     from pathlib import Path
 
-    from faq_cli.init import InitError
-    from faq_cli.init import init as write_starter
+    from faq_cli.catalogue.init import InitError
+    from faq_cli.catalogue.init import init as write_starter
 
     try:
         written = write_starter(Path(directory))
@@ -588,8 +584,9 @@ def catalogue_list(as_json: bool = False) -> None:
     """`faq catalogue list`: each active layer with its path, entry counts, `as_of` date and age."""
     import datetime as dt
 
-    from faq_cli import catalogues, index
-    from faq_cli.layers import LayerError, data_paths, read_registry
+    from faq_cli import store as index
+    from faq_cli.catalogue import registry as catalogues
+    from faq_cli.catalogue.layers import LayerError, data_paths, read_registry
     from faq_cli.render.progress import index_progress
 
     layers = _layers()
@@ -612,8 +609,8 @@ def catalogue_list(as_json: bool = False) -> None:
 
 def catalogue_add(name: str, source: str) -> None:
     """`faq catalogue add`: clone a git repository, or register a local folder, as a layer on top."""
-    from faq_cli import catalogues
-    from faq_cli.layers import LayerError, data_paths
+    from faq_cli.catalogue import registry as catalogues
+    from faq_cli.catalogue.layers import LayerError, data_paths
     from faq_cli.render import terminal
 
     try:
@@ -627,8 +624,8 @@ def catalogue_add(name: str, source: str) -> None:
 
 def catalogue_update(name: str | None = None) -> None:
     """`faq catalogue update`: fetch and fast-forward git catalogues, keeping any new version that does not validate."""
-    from faq_cli import catalogues
-    from faq_cli.layers import LayerError
+    from faq_cli.catalogue import registry as catalogues
+    from faq_cli.catalogue.layers import LayerError
     from faq_cli.render import terminal
 
     try:
@@ -653,8 +650,8 @@ def catalogue_update(name: str | None = None) -> None:
 
 def catalogue_remove(name: str) -> None:
     """`faq catalogue remove`: forget a catalogue; a clone is deleted, a local folder is left where it is."""
-    from faq_cli import catalogues
-    from faq_cli.layers import LayerError
+    from faq_cli.catalogue import registry as catalogues
+    from faq_cli.catalogue.layers import LayerError
     from faq_cli.render import terminal
 
     try:
@@ -682,7 +679,7 @@ def _stack_with(into: str | None) -> tuple[list[Layer], int]:
     to write to (`--into`, else the last layer)."""
     import os
 
-    from faq_cli.layers import given_layer
+    from faq_cli.catalogue.layers import given_layer
 
     layers = _layers()
     if into is None:
@@ -716,8 +713,9 @@ def new(kind: str, into: str | None = None) -> None:
     """`faq new KIND`: write an entry in the editor; checked against the catalogue and added to the right file."""
     import datetime as dt
 
-    from faq_cli import editing, index
-    from faq_cli.model import Catalogue, CatalogueInfo
+    from faq_cli import store as index
+    from faq_cli.catalogue import editing
+    from faq_cli.catalogue.model import Catalogue, CatalogueInfo
 
     layers, target = _stack_with(into)
     _writable(layers[target], "write a new entry")
@@ -756,10 +754,11 @@ def _compose(
     import tempfile
     from pathlib import Path
 
-    from faq_cli import editing, index
-    from faq_cli.catalogue import read_file_as
+    from faq_cli import store as index
+    from faq_cli.catalogue import editing
+    from faq_cli.catalogue.merge import read_file_as
+    from faq_cli.catalogue.yamlfile import parse_file
     from faq_cli.render import terminal
-    from faq_cli.yamlfile import parse_file
 
     ready: dict[str, Any] = {}  # what the last check placed: the file's new text, the entry's line and id
 
@@ -843,7 +842,8 @@ def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> Non
     """`faq edit ID`: change an entry in the editor at its line; a change that does not validate is not kept."""
     import difflib
 
-    from faq_cli import editing, index
+    from faq_cli import store as index
+    from faq_cli.catalogue import editing
 
     layers, target = _stack_with(into)
     progress, derive = _quiet_progress(), derivers()
@@ -894,7 +894,7 @@ def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> Non
 
 def _restore_on_stop(path: Any, original: bytes, signum: int) -> NoReturn:
     """faq was stopped while `path` was being edited: keep what is in it as a draft, then put back its old text."""
-    from faq_cli import editing
+    from faq_cli.catalogue import editing
     from faq_cli.render import terminal
 
     text = editing.read_text(path)
@@ -915,7 +915,8 @@ def _edit_in_place(place: Any, layers: list[Layer], before: list[Any], editor: l
     import os
     from pathlib import Path
 
-    from faq_cli import editing, index
+    from faq_cli import store as index
+    from faq_cli.catalogue import editing
     from faq_cli.render import terminal
 
     path = Path(place.path)

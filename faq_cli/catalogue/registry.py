@@ -19,8 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from faq_cli.errors import CatalogueError, FaqError, Problem
-from faq_cli.layers import (
+from faq_cli.catalogue.layers import (
     BUNDLED,
     Layer,
     Registered,
@@ -29,6 +28,7 @@ from faq_cli.layers import (
     read_registry,
     write_registry,
 )
+from faq_cli.errors import CatalogueError, FaqError, Problem
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_NAME = 64
@@ -123,7 +123,7 @@ def _is_bare_repository(path: Path) -> bool:
 
 
 def _problems(stack: Sequence[Layer]) -> list[Problem]:
-    from faq_cli.catalogue import load_catalogue
+    from faq_cli.catalogue.merge import load_catalogue
 
     try:
         load_catalogue(stack)

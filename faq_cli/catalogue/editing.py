@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from faq_cli.catalogue.files import YAML_SUFFIXES, catalogue_files
+from faq_cli.catalogue.layers import Layer, drafts_dir
+from faq_cli.catalogue.yamlfile import LocList, LocMap, parse_file
 from faq_cli.errors import FaqError, Problem
-from faq_cli.files import YAML_SUFFIXES, catalogue_files
-from faq_cli.layers import Layer, drafts_dir
-from faq_cli.yamlfile import LocList, LocMap, parse_file
 
 KINDS = {"question": "questions", "person": "people", "incident": "incidents", "event": "events", "source": "sources"}
 BLOCK = "# faq: "  # the lines this tool puts at the top of a draft: taken out again before it is read

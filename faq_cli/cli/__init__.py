@@ -21,18 +21,18 @@ from faq_cli.errors import ExitStatus
 
 def run(args: list[str]) -> int | str | None:
     """Run one command line; its exit status (Typer's, through SystemExit, for what the fast path does not own)."""
-    from faq_cli import argv
+    from faq_cli.mirrors import argv
 
     lookup = argv.parse(args, os.environ)
     if lookup is None:
-        from faq_cli.app import app
+        from faq_cli.cli.app import app
 
         try:
             app(args=args, prog_name="faq")
         except SystemExit as done:
             return done.code
         return ExitStatus.OK
-    from faq_cli import commands
+    from faq_cli.cli import commands
 
     commands.State.data = lookup.data
     commands.State.pager = lookup.pager
@@ -68,7 +68,7 @@ def main() -> NoReturn:
     except Exception as exc:  # an internal bug: one line, the traceback on request
         if os.environ.get("FAQ_CLI_DEBUG"):
             raise
-        from faq_cli.render.text import one_line
+        from faq_cli.text.inert import one_line
 
         what = one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:300]
         sys.stderr.write(f"faq: internal error: {what} (run with FAQ_CLI_DEBUG=1 for the traceback)\n")

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from faq_cli.catalogue.model import DateError, PartialDate
+from faq_cli.catalogue.schema import DEFS, SECTIONS, Schema
+from faq_cli.catalogue.yamlfile import LocList, LocMap, Mark
 from faq_cli.errors import Problem
-from faq_cli.model import DateError, PartialDate
-from faq_cli.schema import DEFS, SECTIONS, Schema
-from faq_cli.yamlfile import LocList, LocMap, Mark
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 _ENTRY_NOUN = {

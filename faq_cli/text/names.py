@@ -24,7 +24,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import TypeVar
 
-from faq_cli.model import Catalogue
+from faq_cli.catalogue.model import Catalogue
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # The soft and hard signs only mark how a consonant sounds: 'Фаниль' is 'Fanil', 'Прокофьев' 'Prokofev'.

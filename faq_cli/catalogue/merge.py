@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from faq_cli import model as m
+from faq_cli.catalogue import model as m
+from faq_cli.catalogue.files import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
+from faq_cli.catalogue.files import YAML_SUFFIXES as YAML_SUFFIXES
+from faq_cli.catalogue.files import active_paths as active_paths
+from faq_cli.catalogue.files import bundled_path as bundled_path
+from faq_cli.catalogue.files import catalogue_files as catalogue_files
+from faq_cli.catalogue.files import layer_files
+from faq_cli.catalogue.layers import Layer, as_layers
+from faq_cli.catalogue.validate import Walker, closest, is_broken, show, suggest
+from faq_cli.catalogue.yamlfile import LocList, LocMap, Mark, parse_file
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.files import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
-from faq_cli.files import YAML_SUFFIXES as YAML_SUFFIXES
-from faq_cli.files import active_paths as active_paths
-from faq_cli.files import bundled_path as bundled_path
-from faq_cli.files import catalogue_files as catalogue_files
-from faq_cli.files import layer_files
-from faq_cli.layers import Layer, as_layers
-from faq_cli.validate import Walker, closest, is_broken, show, suggest
-from faq_cli.yamlfile import LocList, LocMap, Mark, parse_file
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from faq_cli import __version__, commands
+from faq_cli import __version__
+from faq_cli.cli import commands
 
 app = typer.Typer(
     name="faq",
@@ -28,10 +29,10 @@ app = typer.Typer(
 
 
 def _complete(name: str) -> Any:
-    """A Tab-completion callback that imports faq_cli.completion only when the shell asks."""
+    """A Tab-completion callback that imports faq_cli.cli.completion only when the shell asks."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-        from faq_cli import completion
+        from faq_cli.cli import completion
 
         found: list[tuple[str, str]] = getattr(completion, name)(ctx, incomplete)
         return found
