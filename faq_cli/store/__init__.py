@@ -30,15 +30,11 @@ import sys
 import time
 from collections.abc import Callable, Collection, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faq_cli.catalogue import model as m
-
-try:  # hashlib's own import loads OpenSSL (2-3 ms a call); BLAKE2 is built into CPython
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python implementation
-    from hashlib import blake2b
 from faq_cli.catalogue.files import layer_files
 from faq_cli.catalogue.layers import Layer, as_layers
 from faq_cli.errors import CatalogueError, Problem
