@@ -278,7 +278,7 @@ def recorded() -> Iterator[list[tuple[object, ...]]]:
         def record_call(*args: object, **kwargs: object) -> None:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            calls.append((name, dict(bound.arguments), commands.State.data, commands.State.pager))
+            calls.append((name, dict(bound.arguments)))
 
         return record_call
 
@@ -289,7 +289,6 @@ def recorded() -> Iterator[list[tuple[object, ...]]]:
     finally:
         for name, function in originals.items():
             setattr(commands, name, function)
-        commands.State.data, commands.State.pager = None, True
 
 
 def through_typer(args: list[str]) -> tuple[object, ...] | None:
@@ -308,8 +307,7 @@ def through_fast_path(args: list[str]) -> tuple[object, ...] | None:
     if lookup is None:
         return None
     with recorded() as calls:
-        commands.State.data, commands.State.pager = lookup.data, lookup.pager
-        getattr(commands, lookup.command)(**lookup.values)
+        getattr(commands, lookup.command)(commands.Env(lookup.data, lookup.pager), **lookup.values)
     return calls[0]
 
 

@@ -34,10 +34,8 @@ def run(args: list[str]) -> int | str | None:
         return ExitStatus.OK
     from faq_cli.cli import commands
 
-    commands.State.data = lookup.data
-    commands.State.pager = lookup.pager
     try:
-        getattr(commands, lookup.command)(**lookup.values)
+        getattr(commands, lookup.command)(commands.Env(lookup.data, lookup.pager), **lookup.values)
     except commands.Exit as done:
         return done.status
     return ExitStatus.OK

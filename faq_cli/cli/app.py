@@ -107,15 +107,15 @@ def root(
 
     Example: faq ask "who is alekseyev"
     """
-    commands.State.data = data
-    commands.State.pager = not no_pager
+    ctx.obj = commands.Env(data, not no_pager)
     if ctx.invoked_subcommand is None:
         with _running():
-            commands.overview()
+            commands.overview(ctx.obj)
 
 
 @app.command()
 def ask(
+    ctx: typer.Context,
     question: Annotated[
         list[str],
         typer.Argument(
@@ -136,11 +136,12 @@ def ask(
     Example: faq ask who shot alekseyev
     """
     with _running():
-        commands.ask(question, top, as_json, output.value, full)
+        commands.ask(ctx.obj, question, top, as_json, output.value, full)
 
 
 @app.command()
 def questions(
+    ctx: typer.Context,
     tag: Annotated[
         str | None,
         typer.Option("--tag", "-t", help="Only questions with this tag.", metavar="TAG", autocompletion=_complete("tags")),
@@ -152,7 +153,7 @@ def questions(
     Example: faq questions --tag gru
     """
     with _running():
-        commands.questions(tag, as_json)
+        commands.questions(ctx.obj, tag, as_json)
 
 
 class SearchKind(enum.StrEnum):
@@ -164,6 +165,7 @@ class SearchKind(enum.StrEnum):
 
 @app.command()
 def search(
+    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="Words to look for, in any spelling.", metavar="TEXT")],
     kind: Annotated[SearchKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.", metavar="N")] = 10,
@@ -174,11 +176,12 @@ def search(
     Example: faq search car bomb --kind incident
     """
     with _running():
-        commands.search(words, kind.value if kind else None, limit, as_json)
+        commands.search(ctx.obj, words, kind.value if kind else None, limit, as_json)
 
 
 @app.command()
 def incidents(
+    ctx: typer.Context,
     year: YearOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -201,11 +204,12 @@ def incidents(
     Example: faq incidents --year 2025
     """
     with _running():
-        commands.incidents(year, since, until, kind, person, place, reverse, as_json, output.value)
+        commands.incidents(ctx.obj, year, since, until, kind, person, place, reverse, as_json, output.value)
 
 
 @app.command()
 def incident(
+    ctx: typer.Context,
     id_or_text: Annotated[
         list[str],
         typer.Argument(
@@ -223,11 +227,12 @@ def incident(
     Example: faq incident kirillov
     """
     with _running():
-        commands.incident(id_or_text, as_json, output.value, full)
+        commands.incident(ctx.obj, id_or_text, as_json, output.value, full)
 
 
 @app.command()
 def event(
+    ctx: typer.Context,
     id_or_text: Annotated[
         list[str],
         typer.Argument(
@@ -245,11 +250,12 @@ def event(
     Example: faq event wagner mutiny
     """
     with _running():
-        commands.event(id_or_text, as_json, output.value, full)
+        commands.event(ctx.obj, id_or_text, as_json, output.value, full)
 
 
 @app.command()
 def timeline(
+    ctx: typer.Context,
     year: YearOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -262,11 +268,12 @@ def timeline(
     Example: faq timeline --person alekseyev
     """
     with _running():
-        commands.timeline(year, since, until, person, as_json, output.value)
+        commands.timeline(ctx.obj, year, since, until, person, as_json, output.value)
 
 
 @app.command()
 def profile(
+    ctx: typer.Context,
     name: Annotated[
         list[str],
         typer.Argument(help="A name in any spelling: alekseyev, Алексеев, kirilov…", autocompletion=_complete("person_names")),
@@ -280,41 +287,42 @@ def profile(
     Example: faq profile alexeyev
     """
     with _running():
-        commands.profile(name, as_json, output.value, full)
+        commands.profile(ctx.obj, name, as_json, output.value, full)
 
 
 @app.command()
-def browse() -> None:
+def browse(ctx: typer.Context) -> None:
     """Pick an entry from a full-screen list filtered as you type, with a preview; Enter reads it whole.
 
     Example: faq browse
     """
     with _running():
-        commands.browse()
+        commands.browse(ctx.obj)
 
 
 @app.command()
-def people(as_json: JsonOpt = False) -> None:
+def people(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List everyone in the catalogue with their main position.
 
     Example: faq people --json | jq -r '.[].name'
     """
     with _running():
-        commands.people(as_json)
+        commands.people(ctx.obj, as_json)
 
 
 @app.command()
-def sources(as_json: JsonOpt = False) -> None:
+def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the sources and the entries that cite each.
 
     Example: faq sources
     """
     with _running():
-        commands.sources(as_json)
+        commands.sources(ctx.obj, as_json)
 
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[str] | None, typer.Argument(help="Files or directories (default: the active catalogue).", metavar="[PATH]...")
     ] = None,
@@ -325,31 +333,32 @@ def validate(
     Example: faq validate my-catalogue/
     """
     with _running():
-        commands.validate(paths, as_json)
+        commands.validate(ctx.obj, paths, as_json)
 
 
 @app.command()
-def schema() -> None:
+def schema(ctx: typer.Context) -> None:
     """Print the catalogue's JSON Schema, for editors' YAML validation.
 
     Example: faq schema > catalogue.schema.json
     """
     with _running():
-        commands.schema()
+        commands.schema(ctx.obj)
 
 
 @app.command()
-def stats(as_json: JsonOpt = False) -> None:
+def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Chart the catalogue: incidents per year and per kind, entries per verification level.
 
     Example: faq stats
     """
     with _running():
-        commands.stats(as_json)
+        commands.stats(ctx.obj, as_json)
 
 
 @app.command()
 def init(
+    ctx: typer.Context,
     directory: Annotated[str, typer.Argument(help="Where to write it (created if missing).", metavar="DIR")],
 ) -> None:
     """Write a small, valid starter catalogue to begin your own (never overwrites a file).
@@ -357,7 +366,7 @@ def init(
     Example: faq init my-catalogue && faq --data my-catalogue validate
     """
     with _running():
-        commands.init(directory)
+        commands.init(ctx.obj, directory)
 
 
 class EntryKind(enum.StrEnum):
@@ -380,6 +389,7 @@ IntoOpt = Annotated[
 
 @app.command()
 def new(
+    ctx: typer.Context,
     kind: Annotated[
         EntryKind, typer.Argument(help="What to write: question, person, incident, event or source.", metavar="KIND")
     ],
@@ -390,11 +400,12 @@ def new(
     Example: faq new question --into my-notes
     """
     with _running():
-        commands.new(kind.value, into)
+        commands.new(ctx.obj, kind.value, into)
 
 
 @app.command()
 def edit(
+    ctx: typer.Context,
     entry_id: Annotated[
         str, typer.Argument(help="The id of the entry to change.", metavar="ID", autocompletion=_complete("entry_ids"))
     ],
@@ -409,7 +420,7 @@ def edit(
     Example: faq edit alekseyev --into my-notes
     """
     with _running():
-        commands.edit(entry_id, kind.value if kind else None, into)
+        commands.edit(ctx.obj, entry_id, kind.value if kind else None, into)
 
 
 catalogue_app = typer.Typer(
@@ -430,17 +441,18 @@ def catalogue() -> None:
 
 
 @catalogue_app.command("list")
-def catalogue_list(as_json: JsonOpt = False) -> None:
+def catalogue_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the active catalogues, lowest layer first: path, entry counts, as-of date and age.
 
     Example: faq catalogue list --json
     """
     with _running():
-        commands.catalogue_list(as_json)
+        commands.catalogue_list(ctx.obj, as_json)
 
 
 @catalogue_app.command("add")
 def catalogue_add(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="What to call it: lower-case letters, digits and hyphens.", metavar="NAME")],
     source: Annotated[
         str,
@@ -452,7 +464,7 @@ def catalogue_add(
     Example: faq catalogue add team https://example.org/team-faq.git
     """
     with _running():
-        commands.catalogue_add(name, source)
+        commands.catalogue_add(ctx.obj, name, source)
 
 
 @catalogue_app.command("update")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from faq_cli.errors import ExitStatus
 from faq_cli.mirrors.argv import conflicting
@@ -41,11 +41,11 @@ class Conflict(Exception):
         self.option = option
 
 
-class State:
-    """The global options, set before a command runs."""
+class Env(NamedTuple):
+    """What a command needs of its call besides its own options: the global options, given to every command."""
 
-    data: list[str] | None = None
-    pager: bool = True
+    data: list[str] | None = None  # the --data layers (None: FAQ_CLI_DATA, else the bundled and added catalogues)
+    pager: bool = True  # long output may go through a pager (not --no-pager)
 
 
 def _markdown(output: str, as_json: bool) -> bool:
@@ -65,38 +65,38 @@ def _fail(message: str, status: int = ExitStatus.USAGE) -> NoReturn:
     raise Exit(status)
 
 
-def _layers() -> list[Layer]:
+def _layers(env: Env) -> list[Layer]:
     """The active layers (see `layers.active_layers`); an unreadable list of added catalogues is exit 2."""
     from faq_cli.catalogue.layers import LayerError, active_layers
 
     try:
-        return active_layers(State.data)
+        return active_layers(env.data)
     except LayerError as exc:
         _fail(str(exc))
 
 
-def _prog() -> str:
+def _prog(env: Env) -> str:
     """`faq` with this call's `--data` options: the start of every command the output suggests."""
     from faq_cli.catalogue.layers import invocation
     from faq_cli.text.inert import one_line
 
-    return one_line(invocation(State.data))
+    return one_line(invocation(env.data))
 
 
-def _catalogue() -> Catalogue:
+def _catalogue(env: Env) -> Catalogue:
     """The active catalogue, or exit 2 with the first problem and a count of the rest."""
     from faq_cli import store as index
     from faq_cli.errors import CatalogueError
     from faq_cli.render.progress import index_progress
 
-    layers = _layers()
+    layers = _layers(env)
     try:
         return index.load(layers, progress=index_progress(), derivers=derivers())
     except CatalogueError as exc:
         import shlex
 
         more = len(exc.problems) - 1
-        command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
+        command = " ".join(["faq validate", *(shlex.quote(p) for p in env.data or ())])
         suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
 
@@ -104,7 +104,7 @@ def _catalogue() -> Catalogue:
 ENV_STALE_DAYS = "FAQ_CLI_STALE_DAYS"
 
 
-def _stale(catalogue: Catalogue, entry: object) -> Any:
+def _stale(env: Env, catalogue: Catalogue, entry: object) -> Any:
     """The "as of" note for an answer from a layer older than FAQ_CLI_STALE_DAYS (default 180; 0: never)."""
     import datetime as dt
     import os
@@ -119,7 +119,7 @@ def _stale(catalogue: Catalogue, entry: object) -> Any:
     days = int(raw) if raw else query.STALE_DAYS
     today = dt.date.today()
     update = None
-    if any(x.name == layer and x.kind == "git" for x in _layers()) and not State.data:
+    if any(x.name == layer and x.kind == "git" for x in _layers(env)) and not env.data:
         update = f"faq catalogue update {layer}"
     return query.stale_note(catalogue, layer, PartialDate(today.year, today.month, today.day), days, update)
 
@@ -151,13 +151,14 @@ def _emit_markdown(document: str) -> None:
     sys.stdout.write(document)
 
 
-def _show(renderable: Any) -> None:
+def _show(env: Env, renderable: Any) -> None:
     from faq_cli.render.terminal import out
 
-    out(renderable, page=State.pager)
+    out(renderable, page=env.pager)
 
 
 def _output(
+    env: Env,
     as_json: bool,
     document: Callable[[ModuleType], Any],
     text: Callable[[ModuleType], Any],
@@ -176,7 +177,7 @@ def _output(
     else:
         from faq_cli.render import terminal
 
-        _show(text(terminal))
+        _show(env, text(terminal))
 
 
 def _date(value: str | None, option: str) -> PartialDate | None:
@@ -219,7 +220,7 @@ def _refuse_unknown(found: Unknown | None) -> None:
 KNOWN_SHOWN = 20  # an error line lists at most this many known values
 
 
-def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
+def _person(env: Env, catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
     """Resolve `--person`; an unknown or ambiguous name exits 1 with candidates."""
     if name is None:
         return None
@@ -227,11 +228,11 @@ def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
 
     found = query.find_person(catalogue, name)
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json)
+        _no_match(env, found, as_json)
     return found
 
 
-def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoReturn:
+def _no_match(env: Env, result: NoMatch, as_json: bool, markdown: bool = False) -> NoReturn:
     if as_json:
         from faq_cli.render import json as jr
 
@@ -239,39 +240,39 @@ def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoRetur
     elif markdown:
         from faq_cli.render import markdown as md
 
-        _emit_markdown(md.no_match(result, _prog()))
+        _emit_markdown(md.no_match(result, _prog(env)))
     else:
         from faq_cli.render import terminal
 
-        terminal.out(terminal.no_match(result, _prog()), page=False)
+        terminal.out(terminal.no_match(result, _prog(env)), page=False)
     raise Exit(ExitStatus.NO_MATCH)
 
 
 # ---- commands -----------------------------------------------------------------------------------
 
 
-def overview() -> None:
+def overview(env: Env) -> None:
     """`faq` alone: what the active catalogue holds and commands to try."""
     from faq_cli import stats
     from faq_cli.render import charts
 
-    _show(charts.overview(stats.overview(_catalogue(), _prog())))
+    _show(env, charts.overview(stats.overview(_catalogue(env), _prog(env))))
 
 
-def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text", full: bool = False) -> None:
+def ask(env: Env, question: list[str], top: int = 0, as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq ask`: the entry that answers the question (a question's answer, a profile, an incident, an event
     or a fact stated in one), or the closest candidates; compact on the terminal unless `full`."""
     from faq_cli import query
 
     text = " ".join(question)
     markdown = _markdown(output, as_json)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     number = query.question_number(text)
     if number is not None and not 1 <= number <= len(catalogue.questions) and text.strip() not in catalogue.questions:
         from faq_cli.render.terminal import print_error
 
         count = len(catalogue.questions)
-        print_error(f"there is no question {number}: the questions are numbered 1 to {count} ({_prog()} questions lists them)")
+        print_error(f"there is no question {number}: the questions are numbered 1 to {count} ({_prog(env)} questions lists them)")
         if as_json:
             _emit_json({"query": text, "match": None, "alternatives": []})
         raise Exit(ExitStatus.NO_MATCH)
@@ -282,38 +283,39 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
     missed = query.NoMatch(text, "question", result.alternatives, hint=result.hint) if result.kind is None else None
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.no_match(missed, _prog()) if missed else renderer.answer(result, _prog())
+        return renderer.no_match(missed, _prog(env)) if missed else renderer.answer(result, _prog(env))
 
     def card(terminal: ModuleType) -> Any:
         if missed:
-            return terminal.no_match(missed, _prog())
-        return terminal.with_note(terminal.answer(result, full=full, prog=_prog()), _stale(catalogue, result.entry))
+            return terminal.no_match(missed, _prog(env))
+        return terminal.with_note(terminal.answer(result, full=full, prog=_prog(env)), _stale(env, catalogue, result.entry))
 
-    _output(as_json, lambda jr: jr.answer(result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.answer(result), card, view if markdown else None)
     if result.kind is None:
         raise Exit(ExitStatus.NO_MATCH)
 
 
-def questions(tag: str | None = None, as_json: bool = False) -> None:
+def questions(env: Env, tag: str | None = None, as_json: bool = False) -> None:
     """`faq questions`: every question, numbered."""
     from faq_cli import query
 
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     numbered = query.numbered_questions(catalogue, tag)
     if tag is not None and not numbered:
         _refuse_unknown(query.unknown_tag(catalogue, tag))
-    _output(as_json, lambda jr: jr.questions(numbered), lambda t: t.questions(numbered) if numbered else "no questions")
+    _output(env, as_json, lambda jr: jr.questions(numbered), lambda t: t.questions(numbered) if numbered else "no questions")
 
 
-def search(words: list[str], kind: str | None = None, limit: int = 10, as_json: bool = False) -> None:
+def search(env: Env, words: list[str], kind: str | None = None, limit: int = 10, as_json: bool = False) -> None:
     """`faq search`: ranked hits across the catalogue, each with a snippet."""
     from faq_cli import query
 
-    result = query.search_entries(_catalogue(), " ".join(words), kind, limit)
-    _output(as_json, lambda jr: jr.search(result), lambda t: t.search_hits(result, _prog()))
+    result = query.search_entries(_catalogue(env), " ".join(words), kind, limit)
+    _output(env, as_json, lambda jr: jr.search(result), lambda t: t.search_hits(result, _prog(env)))
 
 
 def incidents(
+    env: Env,
     year: list[str] | None = None,
     since: str | None = None,
     until: str | None = None,
@@ -329,9 +331,9 @@ def incidents(
 
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents",)))
-    who = _person(catalogue, person, as_json)
+    who = _person(env, catalogue, person, as_json)
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
     if kind is not None and not items:  # a kind that matched something is known; only an empty result asks
         _refuse_unknown(query.unknown_kind(catalogue, kind))
@@ -339,51 +341,51 @@ def incidents(
     def view(renderer: ModuleType) -> Any:
         return renderer.incidents(catalogue, items)
 
-    _output(as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
+    _output(env, as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
 
 
-def incident(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+def incident(env: Env, id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq incident`: one incident; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     text = " ".join(id_or_text)
     found = query.find_incident(catalogue, text)
-    _other_kind(catalogue, text, "incident", found)
+    _other_kind(env, catalogue, text, "incident", found)
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json, markdown)
+        _no_match(env, found, as_json, markdown)
     result = query.incident_view(catalogue, found)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.incident(result, _prog())
+        return renderer.incident(result, _prog(env))
 
     def card(terminal: ModuleType) -> Any:
-        return terminal.with_note(terminal.incident(result, full=full, prog=_prog()), _stale(catalogue, found))
+        return terminal.with_note(terminal.incident(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
-    _output(as_json, lambda jr: jr.incident_view(catalogue, result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.incident_view(catalogue, result), card, view if markdown else None)
 
 
-def event(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+def event(env: Env, id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq event`: one event; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     text = " ".join(id_or_text)
     found = query.find_event(catalogue, text)
-    _other_kind(catalogue, text, "event", found)
+    _other_kind(env, catalogue, text, "event", found)
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json, markdown)
+        _no_match(env, found, as_json, markdown)
     result = query.event_view(catalogue, found)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.event(result, _prog())
+        return renderer.event(result, _prog(env))
 
     def card(terminal: ModuleType) -> Any:
-        return terminal.with_note(terminal.event(result, full=full, prog=_prog()), _stale(catalogue, found))
+        return terminal.with_note(terminal.event(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
-    _output(as_json, lambda jr: jr.event_view(result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.event_view(result), card, view if markdown else None)
 
 
 _OPENS = {
@@ -394,7 +396,7 @@ _OPENS = {
 }
 
 
-def _other_kind(catalogue: Catalogue, text: str, wanted: str, found: object = None) -> None:
+def _other_kind(env: Env, catalogue: Catalogue, text: str, wanted: str, found: object = None) -> None:
     """An id of another kind of entry given to a command for one kind: say what it is and which command opens
     it (exit 1), never show another entry in its place. A single word that is also an id ('kirillov', a
     person) is read as words first: only when no entry of the wanted kind matches is it taken for the id."""
@@ -407,7 +409,7 @@ def _other_kind(catalogue: Catalogue, text: str, wanted: str, found: object = No
         return
     for kind, (section, command) in _OPENS.items():
         if kind != wanted and entry_id in getattr(catalogue, section):
-            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {_prog()} {command} {entry_id}", ExitStatus.NO_MATCH)
+            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {_prog(env)} {command} {entry_id}", ExitStatus.NO_MATCH)
 
 
 def _a(noun: str) -> str:
@@ -415,6 +417,7 @@ def _a(noun: str) -> str:
 
 
 def timeline(
+    env: Env,
     year: list[str] | None = None,
     since: str | None = None,
     until: str | None = None,
@@ -427,39 +430,39 @@ def timeline(
 
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents", "events")))
-    who = _person(catalogue, person, as_json)
+    who = _person(env, catalogue, person, as_json)
     items = query.timeline(catalogue, dates, who)
 
     def view(renderer: ModuleType) -> Any:
         return renderer.timeline(items)
 
-    _output(as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
-def profile(name: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+def profile(env: Env, name: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq profile`: one person; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     found = query.find_person(catalogue, " ".join(name))
-    _other_kind(catalogue, " ".join(name), "person", found)
+    _other_kind(env, catalogue, " ".join(name), "person", found)
     if isinstance(found, query.NoMatch):
-        _no_match(found, as_json, markdown)
+        _no_match(env, found, as_json, markdown)
     result = query.profile(catalogue, found)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.profile(result, _prog())
+        return renderer.profile(result, _prog(env))
 
     def card(terminal: ModuleType) -> Any:
-        return terminal.with_note(terminal.profile(result, full=full, prog=_prog()), _stale(catalogue, found))
+        return terminal.with_note(terminal.profile(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
-    _output(as_json, lambda jr: jr.profile(result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.profile(result), card, view if markdown else None)
 
 
-def browse() -> None:
+def browse(env: Env) -> None:
     """`faq browse`: a full-screen picker over every entry, filtered as you type, with a preview."""
     import os
 
@@ -467,56 +470,56 @@ def browse() -> None:
         _fail("faq browse needs a terminal that can draw a full screen; without one, try faq search TEXT or faq questions")
     from faq_cli import query
 
-    catalogue = _catalogue()
+    catalogue = _catalogue(env)
     from faq_cli.render import browse as picker
     from faq_cli.render import terminal
 
     def card(item: query.Related, full: bool) -> Any:
-        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full, prog=_prog())
+        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full, prog=_prog(env))
 
-    status = picker.run(lambda text: query.matching_entries(catalogue, text), card, _read)
+    status = picker.run(lambda text: query.matching_entries(catalogue, text), card, lambda text: _read(env, text))
     if status:
         raise Exit(status)
 
 
-def _read(text: str) -> None:
+def _read(env: Env, text: str) -> None:
     """Show an entry `faq browse` opened: in the pager, or (paging turned off) printed, until Enter."""
     from faq_cli.render import pager
 
-    command = pager.pager_command() if State.pager else None
+    command = pager.pager_command() if env.pager else None
     if command is None or not pager.page(text, command, to_read=True):
         sys.stdout.write(text)
         input("-- Enter to go back to the list --")
 
 
-def people(as_json: bool = False) -> None:
+def people(env: Env, as_json: bool = False) -> None:
     """`faq people`: everyone with their main position."""
     from faq_cli import query
 
-    items = query.people(_catalogue())
-    _output(as_json, lambda jr: [jr.person(p) for p in items], lambda t: t.people(items))
+    items = query.people(_catalogue(env))
+    _output(env, as_json, lambda jr: [jr.person(p) for p in items], lambda t: t.people(items))
 
 
-def sources(as_json: bool = False) -> None:
+def sources(env: Env, as_json: bool = False) -> None:
     """`faq sources`: the sources and the entries that cite each."""
     from faq_cli import query
 
-    uses = query.source_uses(_catalogue())
+    uses = query.source_uses(_catalogue(env))
 
     def view(renderer: ModuleType) -> Any:
         return renderer.sources(uses)
 
-    _output(as_json, view, view)
+    _output(env, as_json, view, view)
 
 
-def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
+def validate(env: Env, paths: list[str] | None = None, as_json: bool = False) -> None:
     """`faq validate`: every problem in the catalogue's layers and in their merge, one a line."""
     from faq_cli import store as index
     from faq_cli.catalogue.layers import given_layer
     from faq_cli.render import terminal
     from faq_cli.render.progress import index_progress
 
-    layers = [given_layer(p) for p in paths] if paths else _layers()
+    layers = [given_layer(p) for p in paths] if paths else _layers(env)
     # Through the index: only files changed since the last check are parsed again.
     checked = index.check(layers, progress=index_progress(), derivers=derivers())
     found = checked.problems
@@ -531,7 +534,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
         raise Exit(ExitStatus.NO_MATCH)
 
 
-def schema() -> None:
+def schema(env: Env) -> None:
     """`faq schema`: the JSON Schema of the active catalogue's files, with the values its `vocabulary:` allow."""
     import json
 
@@ -541,16 +544,16 @@ def schema() -> None:
     from faq_cli.render.progress import index_progress
 
     # A catalogue with problems still has its vocabulary: the schema is what helps to fix them.
-    checked = index.check(_layers(), progress=index_progress(), derivers=derivers())
+    checked = index.check(_layers(env), progress=index_progress(), derivers=derivers())
     choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers)).choices()
     sys.stdout.write(json.dumps(catalogue_schema(choices), indent=2) + "\n")
 
 
-def stats(as_json: bool = False) -> None:
+def stats(env: Env, as_json: bool = False) -> None:
     """`faq stats`: incidents per year and kind, entries per verification level."""
     from faq_cli import stats as st
 
-    result = st.stats(_catalogue())
+    result = st.stats(_catalogue(env))
     if as_json:
         from faq_cli.render import json as jr
 
@@ -558,10 +561,10 @@ def stats(as_json: bool = False) -> None:
         return
     from faq_cli.render import charts
 
-    _show(charts.stats(result, _prog()))
+    _show(env, charts.stats(result, _prog(env)))
 
 
-def init(directory: str) -> None:
+def init(env: Env, directory: str) -> None:
     """`faq init`: a small, valid starter catalogue, never overwriting a file."""
     from pathlib import Path
 
@@ -574,13 +577,13 @@ def init(directory: str) -> None:
         _fail(str(exc))
     from faq_cli.render import terminal
 
-    terminal.out(terminal.written(written, directory), page=State.pager, soft_wrap=True)
+    terminal.out(terminal.written(written, directory), page=env.pager, soft_wrap=True)
 
 
 # ---- the catalogues added on top of the bundled one ---------------------------------------------------
 
 
-def catalogue_list(as_json: bool = False) -> None:
+def catalogue_list(env: Env, as_json: bool = False) -> None:
     """`faq catalogue list`: each active layer with its path, entry counts, `as_of` date and age."""
     import datetime as dt
 
@@ -589,7 +592,7 @@ def catalogue_list(as_json: bool = False) -> None:
     from faq_cli.catalogue.layers import LayerError, data_paths, read_registry
     from faq_cli.render.progress import index_progress
 
-    layers = _layers()
+    layers = _layers(env)
     checked = index.check(layers, progress=index_progress(), derivers=derivers())
     try:
         registry = read_registry()
@@ -603,11 +606,11 @@ def catalogue_list(as_json: bool = False) -> None:
         return
     from faq_cli.render import terminal
 
-    unused = len(registry) if data_paths(State.data) is not None else 0
-    _show(terminal.catalogue_list(rows, unused, _prog()))
+    unused = len(registry) if data_paths(env.data) is not None else 0
+    _show(env, terminal.catalogue_list(rows, unused, _prog(env)))
 
 
-def catalogue_add(name: str, source: str) -> None:
+def catalogue_add(env: Env, name: str, source: str) -> None:
     """`faq catalogue add`: clone a git repository, or register a local folder, as a layer on top."""
     from faq_cli.catalogue import registry as catalogues
     from faq_cli.catalogue.layers import LayerError, data_paths
@@ -619,7 +622,7 @@ def catalogue_add(name: str, source: str) -> None:
         _problems_then_fail(exc.problems, str(exc))
     except (catalogues.CataloguesError, LayerError) as exc:
         _fail(str(exc))
-    terminal.out(terminal.catalogue_added(added, data_paths(State.data) is not None), page=False, soft_wrap=True)
+    terminal.out(terminal.catalogue_added(added, data_paths(env.data) is not None), page=False, soft_wrap=True)
 
 
 def catalogue_update(name: str | None = None) -> None:
@@ -674,14 +677,14 @@ def _problems_then_fail(problems: list[Any], message: str) -> NoReturn:
 # ---- writing and changing entries ---------------------------------------------------------------------
 
 
-def _stack_with(into: str | None) -> tuple[list[Layer], int]:
+def _stack_with(env: Env, into: str | None) -> tuple[list[Layer], int]:
     """The active layers, with `--into PATH` on top when it is not one of them; and the number of the layer
     to write to (`--into`, else the last layer)."""
     import os
 
     from faq_cli.catalogue.layers import given_layer
 
-    layers = _layers()
+    layers = _layers(env)
     if into is None:
         return layers, len(layers) - 1
     wanted = os.path.abspath(into)
@@ -709,7 +712,7 @@ def _fresh_id(kind: str, taken: set[str]) -> str:
     return entry_id
 
 
-def new(kind: str, into: str | None = None) -> None:
+def new(env: Env, kind: str, into: str | None = None) -> None:
     """`faq new KIND`: write an entry in the editor; checked against the catalogue and added to the right file."""
     import datetime as dt
 
@@ -717,7 +720,7 @@ def new(kind: str, into: str | None = None) -> None:
     from faq_cli.catalogue import editing
     from faq_cli.catalogue.model import Catalogue, CatalogueInfo
 
-    layers, target = _stack_with(into)
+    layers, target = _stack_with(env, into)
     _writable(layers[target], "write a new entry")
     progress, derive = _quiet_progress(), derivers()
     checked = index.check(layers, progress=progress, derivers=derive)
@@ -733,10 +736,13 @@ def new(kind: str, into: str | None = None) -> None:
     except editing.EditError as exc:
         _fail(str(exc))
     skip = editing.template_comments(text)
-    _compose(draft, layers, target, spot, section, skip, checked.problems, editor, editing.first_blank_field(text), kind, None)
+    _compose(
+        env, draft, layers, target, spot, section, skip, checked.problems, editor, editing.first_blank_field(text), kind, None
+    )
 
 
 def _compose(
+    env: Env,
     draft: Any,
     layers: list[Layer],
     target: int,
@@ -826,7 +832,7 @@ def _compose(
     if replaces:
         done += f"; it replaces the one in '{replaces}'"
     terminal.out(terminal.plain_line(done), page=False, soft_wrap=True)
-    active = {os.path.abspath(layer.path) for layer in _layers()}
+    active = {os.path.abspath(layer.path) for layer in _layers(env)}
     if os.path.abspath(layers[target].path) not in active:
         where = layers[target].path
         terminal.print_note(f"{where} is not an active catalogue: read it with --data {where}, or faq catalogue add NAME {where}")
@@ -838,14 +844,14 @@ def _quiet_progress() -> Any:
     return index_progress()
 
 
-def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> None:
+def edit(env: Env, entry_id: str, kind: str | None = None, into: str | None = None) -> None:
     """`faq edit ID`: change an entry in the editor at its line; a change that does not validate is not kept."""
     import difflib
 
     from faq_cli import store as index
     from faq_cli.catalogue import editing
 
-    layers, target = _stack_with(into)
+    layers, target = _stack_with(env, into)
     progress, derive = _quiet_progress(), derivers()
     places = index.locate(layers, entry_id, progress, derive)
     if kind is not None:
@@ -889,7 +895,7 @@ def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> Non
     except editing.EditError as exc:
         _fail(str(exc))
     skip = editing.template_comments(text)
-    _compose(draft, layers, target, spot, section, skip, checked.problems, editor, 4, noun, layers[place.layer].name)
+    _compose(env, draft, layers, target, spot, section, skip, checked.problems, editor, 4, noun, layers[place.layer].name)
 
 
 def _restore_on_stop(path: Any, original: bytes, signum: int) -> NoReturn:
