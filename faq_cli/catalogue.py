@@ -18,8 +18,10 @@ from faq_cli.files import YAML_SUFFIXES as YAML_SUFFIXES
 from faq_cli.files import active_paths as active_paths
 from faq_cli.files import bundled_path as bundled_path
 from faq_cli.files import catalogue_files as catalogue_files
+from faq_cli.files import shown
+from faq_cli.schema import SECTIONS as SECTION_SCHEMAS
 from faq_cli.validate import Walker, is_broken
-from faq_cli.yamlfile import LocList, LocMap, Mark, parse_file
+from faq_cli.yamlfile import LocList, LocMap, Mark, SectionReader, parse_file
 
 
 @dataclass(slots=True)
@@ -33,7 +35,7 @@ class FileSections:
 
 def read_file(path: Path) -> FileSections:
     """Parse and validate one file; its problems stay with it."""
-    parsed = parse_file(path)
+    parsed = parse_file(path, shown(path))
     if parsed.data is None:
         return FileSections(parsed.path, {}, parsed.problems)
     walker = Walker(parsed.path)
@@ -82,20 +84,93 @@ def file_refs(file: FileSections) -> FileRefs:
         if value is None:
             continue
         if name == "catalogue":
-            info.extend((key, item, value.key_marks[key]) for key, item in value.items())
+            info.extend(_info(value))
         elif name == "synonyms":
-            synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
+            synonyms.extend(_synonyms(value))
         else:
-            for entry in value:
-                if entry is not None:
-                    entry_id = entry.get("id")
-                    known = isinstance(entry_id, str)
-                    mark = entry.value_marks["id"] if known else entry.mark
-                    entries.append(
-                        EntryRefs(name, entry_id if known else None, mark, is_broken(entry), list(_reference_lists(entry)))
-                    )
+            entries.extend(entry_refs(name, entry) for entry in value if entry is not None)
     ids, wanted = _summarise(entries)
     return FileRefs(file.path, file.problems, info, synonyms, ids, wanted, lambda: entries)
+
+
+def _info(value: LocMap) -> list[tuple[str, Any, Mark]]:
+    return [(key, item, value.key_marks[key]) for key, item in value.items()]
+
+
+def _synonyms(value: list[Any]) -> list[tuple[str, ...]]:
+    return [tuple(t.casefold() for t in group if t) for group in value if group]
+
+
+def entry_refs(section: str, entry: LocMap) -> EntryRefs:
+    """What the cross-file checks need of one validated entry."""
+    entry_id = entry.get("id")
+    if not isinstance(entry_id, str):
+        return EntryRefs(section, None, entry.mark, is_broken(entry), list(_reference_lists(entry)))
+    return EntryRefs(section, entry_id, entry.value_marks["id"], is_broken(entry), list(_reference_lists(entry)))
+
+
+class EntryReader:
+    """One file read entry by entry, for the index: never the whole file at once, whatever its size.
+
+    Iterating gives each entry's references (`EntryRefs`) in file order, with its model object while the
+    file has shown no problem (a file with a problem is never served, so building more would be waste).
+    Afterwards `problems`, `info` and `synonyms` are what `read_file` and `file_refs` give; when the file
+    cannot be read or parsed, `failed` is set and what was read of it counts for nothing, as in `read_file`.
+    """
+
+    def __init__(self, path: Path, display: str | None = None) -> None:
+        self.reader = SectionReader(path, display or shown(path), whole=("catalogue", "synonyms"))
+        self.walker = Walker(self.reader.name)
+        self.info: list[tuple[str, Any, Mark]] = []
+        self.synonyms: list[tuple[str, ...]] = []
+
+    @property
+    def failed(self) -> bool:
+        return self.reader.problem is not None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [self.reader.problem] if self.reader.problem is not None else self.walker.problems
+
+    @property
+    def digest(self) -> str | None:
+        """The content hash of the bytes that were read."""
+        return self.reader.digest
+
+    def __iter__(self) -> Iterator[tuple[EntryRefs, m.Entry | None]]:
+        walker = self.walker
+        for piece in self.reader:
+            if piece.kind != "item" and not walker.known(piece.key, piece.key_mark):
+                continue  # an unknown section, reported once; its items are skipped below
+            if piece.kind == "list" or piece.key not in SECTION_SCHEMAS:
+                continue
+            if piece.key not in _ENTRY_TYPES:
+                if piece.kind == "value":  # the catalogue's info and synonyms, small
+                    value = walker.check(piece.value, SECTION_SCHEMAS[piece.key], piece.mark, piece.key)
+                    if value is not None and piece.key == "catalogue":
+                        self.info.extend(_info(value))
+                    elif value is not None:
+                        self.synonyms.extend(_synonyms(value))
+                continue
+            if piece.kind == "item":
+                items = [walker.item(piece.key, piece.value, piece.mark)]
+            else:  # a section that is not a list (a problem), or a list composed whole (it has an anchor)
+                items = walker.check(piece.value, SECTION_SCHEMAS[piece.key], piece.mark, piece.key) or []
+            for entry in items:
+                if entry is not None:
+                    refs = entry_refs(piece.key, entry)
+                    sound = not refs.broken and not walker.problems
+                    yield refs, build_entry(piece.key, entry) if sound else None
+
+
+def note_refs(entry: EntryRefs, ids: dict[str, list[str]], wanted: dict[str, set[str]]) -> None:
+    """Add one entry's id and the ids it refers to by kind (see FileRefs)."""
+    if entry.id is not None:
+        ids.setdefault(entry.section, []).append(entry.id)
+    for key, values, _ in entry.references:
+        kind = _reference_kind(entry.section, key)
+        if kind is not None:
+            wanted.setdefault(kind, set()).update(values)
 
 
 # Where each kind of reference must point: it must name an entry in exactly one of these sections.
@@ -117,12 +192,7 @@ def _summarise(entries: Iterable[EntryRefs]) -> tuple[dict[str, list[str]], dict
     ids: dict[str, list[str]] = {}
     wanted: dict[str, set[str]] = {}
     for entry in entries:
-        if entry.id is not None:
-            ids.setdefault(entry.section, []).append(entry.id)
-        for key, values, _ in entry.references:
-            kind = _reference_kind(entry.section, key)
-            if kind is not None:
-                wanted.setdefault(kind, set()).update(values)
+        note_refs(entry, ids, wanted)
     return ids, wanted
 
 

@@ -209,3 +209,31 @@ def test_problems_come_sorted_by_file_and_line(tmp_path: Path) -> None:
     where = [(Path(p.path).name, p.line) for p in refused.value.problems]
     assert where == sorted(where)
     assert len(where) == 3
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EVERY_FILE = sorted(
+    p for folder in ("data", "tests/fixtures", "bench/catalogues") for p in (ROOT / folder).rglob("*.y*ml") if p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_reading_entry_by_entry_gives_what_reading_whole_gives(path: Path) -> None:
+    """The index reads a file an entry at a time (so a 100 MB file is never held whole): the same problems,
+    references and entries as reading it whole, for every good and broken file there is."""
+    from faq_cli import model
+    from faq_cli.catalogue import EntryReader, build_entry, file_refs, read_file
+
+    whole = read_file(path)
+    refs = file_refs(whole)
+    reader = EntryReader(path)
+    read = list(reader)
+    assert reader.problems == whole.problems
+    if reader.failed:  # what was read before the file failed counts for nothing, as when it is read whole
+        assert (refs.load(), refs.info, refs.synonyms) == ([], [], [])
+    else:
+        assert [r for r, _ in read] == refs.load()
+        assert (reader.info, reader.synonyms) == (refs.info, refs.synonyms)
+    if not whole.problems:
+        built = [build_entry(s, e) for s in model.ENTRY_SECTIONS for e in whole.sections.get(s) or ()]
+        assert sorted(map(repr, (e for _, e in read))) == sorted(map(repr, built))
