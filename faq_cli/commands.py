@@ -76,7 +76,7 @@ def _catalogue() -> Catalogue:
     from faq_cli.render.progress import index_progress
 
     try:
-        return index.load(active_paths(State.data), progress=index_progress(), derivers=derivers())
+        return index.load(active_paths(State.data), progress=index_progress(), derivers=derivers(), notice=_notice)
     except CatalogueError as exc:
         import shlex
 
@@ -84,6 +84,13 @@ def _catalogue() -> Catalogue:
         command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
         suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
+
+
+def _notice(message: str) -> None:
+    """What the index says of a cache it will not trust: one line on stderr, the answer still comes."""
+    from faq_cli.render.terminal import print_error
+
+    print_error(message)
 
 
 def _search_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
@@ -413,7 +420,9 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
     from faq_cli.render.progress import index_progress
 
     # Through the index: only files changed since the last check are parsed again.
-    found, file_count = index.check(paths or active_paths(State.data), progress=index_progress(), derivers=derivers())
+    found, file_count = index.check(
+        paths or active_paths(State.data), progress=index_progress(), derivers=derivers(), notice=_notice
+    )
     if as_json:
         _emit_json([p.to_json() for p in found])
     else:
