@@ -465,6 +465,8 @@ def init(directory: str) -> None:
     from faq_cli.init import InitError
     from faq_cli.init import init as write_starter
 
+    if not directory:  # Path("") is the current directory: never write there unasked
+        _fail("DIR must not be empty; write '.' for the current directory")
     try:
         written = write_starter(Path(directory))
     except InitError as exc:
