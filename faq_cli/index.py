@@ -226,7 +226,7 @@ def _plan_from(old: _Index | None, names: list[str], stamps: dict[str, Stamp | N
     if old is not None:
         with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
             return _plan(old, names, stamps)
-    return _Plan(names, [], [], {})
+    return _Plan(names, [], [])
 
 
 # ---- an opened index --------------------------------------------------------------------------------
@@ -429,7 +429,6 @@ class _Plan:
     changed: list[str]
     removed: list[str]
     touched: list[tuple[str, Stamp]]
-    digests: dict[str, str]
     fresh: bool = False
 
 
@@ -438,7 +437,6 @@ def _plan(index: _Index, names: list[str], stamps: dict[str, Stamp | None]) -> _
     order_same = sorted(stored, key=lambda name: stored[name].ord) == names
     changed: list[str] = []
     touched: list[tuple[str, Stamp]] = []
-    digests: dict[str, str] = {}
     for name in names:
         row = stored.get(name)
         stamp = stamps[name]
@@ -450,11 +448,9 @@ def _plan(index: _Index, names: list[str], stamps: dict[str, Stamp | None]) -> _
                 touched.append((name, stamp))
             else:
                 changed.append(name)
-                if digest is not None:
-                    digests[name] = digest
     removed = [name for name in stored if name not in stamps]
     fresh = not changed and not removed and order_same
-    return _Plan(changed, removed, touched, digests, fresh)
+    return _Plan(changed, removed, touched, fresh)
 
 
 def _trusted(stamp: Stamp | None, now_ns: int) -> Stamp | None:
@@ -519,7 +515,7 @@ def _build(
         if old is None:
             raise
     # the old index is damaged where its checks did not look: build everything anew
-    return _build_once(target, None, _Plan(list(stamps), [], [], {}), stamps, progress, paths, derivers)
+    return _build_once(target, None, _Plan(list(stamps), [], []), stamps, progress, paths, derivers)
 
 
 def _build_once(
