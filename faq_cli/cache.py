@@ -27,6 +27,7 @@ STALE_TEMP_SECONDS = 3600  # a temporary file of another index this old is an or
 LOCK_STALE_SECONDS = 15  # a build whose lock file has not been touched this long is stopped or hung: stop waiting
 _BEAT_SECONDS = 1.0
 _WAIT_SECONDS = 0.05
+_ATTEMPTS = 5  # at opening a lock file that keeps being replaced or cannot be made right: then build without it
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted at a path must not hang the open
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -186,12 +187,11 @@ class BuildLock:
         except ImportError:  # pragma: no cover - Windows
             self.held = True
             return self
-        while self._fd is None:
+        for _ in range(_ATTEMPTS):
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
             except OSError:
-                self.held = True  # no lock file can be made here, so no index can be written either
-                return self
+                break  # no lock file can be made here (so, most likely, no index either)
             if distrust(os.fstat(fd)) is not None:
                 os.close(fd)
                 remove(self.path)  # our directory, so something we left (or a crash did): make it anew
@@ -203,8 +203,9 @@ class BuildLock:
                 os.close(fd)
                 continue
             self._fd = fd
+            self._stop = _heartbeat(fd)
+            break
         self.held = True
-        self._stop = _heartbeat(self._fd)
         return self
 
     def _acquire(self, fcntl: object, fd: int) -> bool:
