@@ -257,13 +257,14 @@ def profile(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    every: Annotated[bool, typer.Option("--all", help="Every question that mentions them, not only the 15 most recent.")] = False,
 ) -> None:
     """Print one person's profile: names, positions, honours, sanctions, status, incidents.
 
     Example: faq profile alexeyev
     """
     with _running():
-        commands.profile(name, as_json, output.value)
+        commands.profile(name, as_json, output.value, every)
 
 
 @app.command()

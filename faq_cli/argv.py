@@ -116,7 +116,7 @@ LOOKUPS: dict[str, Command] = {
     "incident": Command((JSON, FORMAT), words="id_or_text"),
     "event": Command((JSON, FORMAT), words="id_or_text"),
     "timeline": Command((YEAR, SINCE, UNTIL, PERSON, JSON, FORMAT)),
-    "profile": Command((JSON, FORMAT), words="name"),
+    "profile": Command((JSON, FORMAT, Option(("--all",), "every", None)), words="name"),
     "people": Command((JSON,)),
     "sources": Command((JSON,)),
     "stats": Command((JSON,)),

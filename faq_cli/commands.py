@@ -375,8 +375,8 @@ def timeline(
     _output(as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
-def profile(name: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq profile`: one person in full."""
+def profile(name: list[str], as_json: bool = False, output: str = "text", every: bool = False) -> None:
+    """`faq profile`: one person in full (with `every`, every question that mentions them)."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -385,7 +385,7 @@ def profile(name: list[str], as_json: bool = False, output: str = "text") -> Non
     _other_kind(catalogue, " ".join(name), "person", found)
     if isinstance(found, query.NoMatch):
         _no_match(found, as_json, markdown)
-    result = query.profile(catalogue, found)
+    result = query.profile(catalogue, found, every)
 
     def view(renderer: ModuleType) -> Any:
         return renderer.profile(result)

@@ -1207,6 +1207,9 @@ def _decode_entries(text: str) -> list[EntryRefs]:
 # ---- serving: lazy sections and indexed lookups ---------------------------------------------------------
 
 
+_CHUNK = 500  # values bound in one statement: under SQLite's oldest limit of 999 parameters
+
+
 class _Damaged(ValueError):
     """A row that fails its checksum: the index is damaged."""
 
@@ -1406,6 +1409,40 @@ class Store:
         if found is None:
             return list(self.fallback().questions.values())
         return found
+
+    def mentions(self, ids: Collection[str], last: int | None) -> tuple[list[str], list[m.Question]]:
+        """Which questions name one of `ids` in their `related` list, from the links (no entry is read), and the last
+        `last` of them, read; a few queries of at most 500 ids, however many the ids are."""
+        wanted = sorted(ids)
+        found: dict[int, tuple[int, int, str]] = {}  # rowid: file order, position, id
+        for at in range(0, len(wanted), _CHUNK):
+            chunk = wanted[at : at + _CHUNK]
+            rows = self.rows(
+                "SELECT e.rowid, f.ord, e.pos, e.id FROM links l JOIN entries e ON e.rowid = l.entry"
+                " JOIN files f ON f.path = e.file WHERE l.kind = 'related' AND e.section = 'questions'"
+                f" AND l.ref IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            if rows is None:
+                return self._mentions_in_memory(set(ids), last)
+            found.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        ordered = sorted(found, key=lambda rowid: found[rowid][:2])
+        shown = ordered if last is None else ordered[max(len(ordered) - last, 0) :]
+        questions: dict[int, m.Question] = {}
+        for at in range(0, len(shown), _CHUNK):
+            rowids = shown[at : at + _CHUNK]
+            marks = ", ".join("?" for _ in rowids)
+            rows = self.rows(f"SELECT rowid, data, sum FROM entries WHERE rowid IN ({marks})", rowids)
+            decoded = self.entries(rows) if rows is not None else None
+            if rows is None or decoded is None:
+                return self._mentions_in_memory(set(ids), last)
+            questions.update((r[0], q) for r, q in zip(rows, decoded, strict=True))
+        return [found[rowid][2] for rowid in ordered], [questions[rowid] for rowid in shown]
+
+    def _mentions_in_memory(self, ids: set[str], last: int | None) -> tuple[list[str], list[m.Question]]:
+        found = [q for q in self.fallback().questions.values() if ids.intersection(q.related)]
+        shown = found if last is None else found[max(len(found) - last, 0) :]
+        return [q.id for q in found], shown
 
     def candidates(self, section: str, text: str) -> Mapping[str, m.Entry] | None:
         """The incidents most likely to match `text`, or None to rank the whole (small) section.

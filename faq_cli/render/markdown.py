@@ -311,6 +311,9 @@ def profile(result: q.Profile) -> str:
         for i, inv in result.incidents
     ]
     questions = [f"- {plain(x.question)} — {code(f'faq ask {x.id}')}" for x in result.questions]
+    if len(result.mentions) > len(result.questions):
+        more = len(result.mentions) - len(result.questions)
+        questions.append(f"- … and {more:,} earlier — {code(f'faq profile {p.id} --all')}")
     return _document(
         [
             f"# {plain(p.name)}",

@@ -624,6 +624,9 @@ def profile(result: q.Profile) -> RenderableType:
         parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", Text(f"faq timeline --person {p.id}", style="hint")))
     if result.questions:
         items = [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        more = len(result.mentions) - len(result.questions)
+        if more > 0:  # the most recent are shown: the count, and the command that lists them all
+            items.append((Text(f"… and {more:,} earlier", style="hint"), f"faq profile {p.id} --all"))
         parts.append(_section("Questions", _pointers(items)))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "as above"))
