@@ -57,7 +57,11 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date: 
 PersonOpt = Annotated[
     str | None,
     typer.Option(
-        "--person", "-p", help="Only entries involving this person (any spelling).", autocompletion=_complete("person_names")
+        "--person",
+        "-p",
+        help="Only entries involving this person (any spelling).",
+        metavar="NAME",
+        autocompletion=_complete("person_names"),
     ),
 ]
 
@@ -67,6 +71,7 @@ class OutputFormat(enum.StrEnum):
     markdown = "markdown"
 
 
+FullOpt = Annotated[bool, typer.Option("--full", help="Everything: disputes, every source with its link, every related entry.")]
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="text for the terminal, or markdown for notes and reports.")
 ]
@@ -118,22 +123,26 @@ def ask(
             autocompletion=_complete("question_ids"),
         ),
     ],
-    top: Annotated[int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.")] = 0,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=0, max=50, help="Also list the next N candidates with scores.", metavar="N")
+    ] = 0,
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Answer a question from the catalogue.
+    """Answer a question from the catalogue: a screenful, or everything with --full.
 
     Example: faq ask who shot alekseyev
     """
     with _running():
-        commands.ask(question, top, as_json, output.value)
+        commands.ask(question, top, as_json, output.value, full)
 
 
 @app.command()
 def questions(
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only questions with this tag.", autocompletion=_complete("tags"))
+        str | None,
+        typer.Option("--tag", "-t", help="Only questions with this tag.", metavar="TAG", autocompletion=_complete("tags")),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -156,7 +165,7 @@ class SearchKind(enum.StrEnum):
 def search(
     words: Annotated[list[str], typer.Argument(help="Words to look for, in any spelling.", metavar="TEXT")],
     kind: Annotated[SearchKind | None, typer.Option("--kind", "-k", help="Only entries of this kind.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many hits.", metavar="N")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
     """Search questions, incidents, events and people; each hit shows a snippet with the matched words.
@@ -174,10 +183,14 @@ def incidents(
     until: UntilOpt = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help="Only this kind (car-bomb, shooting…).", autocompletion=_complete("kinds")),
+        typer.Option(
+            "--kind", "-k", help="Only this kind (car-bomb, shooting…).", metavar="KIND", autocompletion=_complete("kinds")
+        ),
     ] = None,
     person: PersonOpt = None,
-    place: Annotated[str | None, typer.Option("--place", help="Only incidents whose place contains this.")] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Only incidents whose place contains this.", metavar="TEXT")
+    ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
@@ -202,13 +215,14 @@ def incident(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Show one incident in full.
+    """Show one incident: a screenful, or everything with --full.
 
     Example: faq incident kirillov
     """
     with _running():
-        commands.incident(id_or_text, as_json, output.value)
+        commands.incident(id_or_text, as_json, output.value, full)
 
 
 @app.command()
@@ -223,13 +237,14 @@ def event(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
+    full: FullOpt = False,
 ) -> None:
-    """Show one event in full: when, who, what happened, sources.
+    """Show one event: when, who, what happened, sources (everything with --full).
 
     Example: faq event wagner mutiny
     """
     with _running():
-        commands.event(id_or_text, as_json, output.value)
+        commands.event(id_or_text, as_json, output.value, full)
 
 
 @app.command()
@@ -257,14 +272,27 @@ def profile(
     ],
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
-    every: Annotated[bool, typer.Option("--all", help="Every question that mentions them, not only the 15 most recent.")] = False,
+    full: FullOpt = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every question that mentions them, not only the 15 most recent (implies --full).")
+    ] = False,
 ) -> None:
-    """Print one person's profile: names, positions, honours, sanctions, status, incidents.
+    """Print one person's profile: names, status, position; positions, honours, sanctions with --full.
 
     Example: faq profile alexeyev
     """
     with _running():
-        commands.profile(name, as_json, output.value, every)
+        commands.profile(name, as_json, output.value, full, every)
+
+
+@app.command()
+def browse() -> None:
+    """Pick an entry from a full-screen list filtered as you type, with a preview; Enter reads it whole.
+
+    Example: faq browse
+    """
+    with _running():
+        commands.browse()
 
 
 @app.command()
@@ -279,7 +307,7 @@ def people(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
-    """List the sources and how many entries cite each.
+    """List the sources and the entries that cite each.
 
     Example: faq sources
     """
@@ -332,3 +360,14 @@ def init(
     """
     with _running():
         commands.init(directory)
+
+
+def _whole_purpose_in_the_command_list() -> None:
+    """`faq --help` lists each command with the whole first paragraph of its docstring, wrapped, never cut
+    with "..." (Click shortens it to fit one line unless a command has a short help of its own)."""
+    for info in app.registered_commands:
+        doc = (info.callback.__doc__ if info.callback else None) or ""
+        info.short_help = " ".join(doc.strip().split("\n\n")[0].split())
+
+
+_whole_purpose_in_the_command_list()

@@ -88,9 +88,10 @@ YEAR = Option(("--year", "-y"), "year", Text(), repeat=True)
 SINCE = Option(("--since",), "since", Text())
 UNTIL = Option(("--until",), "until", Text())
 PERSON = Option(("--person", "-p"), "person", Text())
+FULL = Option(("--full",), "full", None)
 
 LOOKUPS: dict[str, Command] = {
-    "ask": Command((Option(("--top", "-n"), "top", Whole(0, 50)), JSON, FORMAT), words="question"),
+    "ask": Command((Option(("--top", "-n"), "top", Whole(0, 50)), JSON, FORMAT, FULL), words="question"),
     "questions": Command((Option(("--tag", "-t"), "tag", Text()), JSON)),
     "search": Command(
         (
@@ -113,10 +114,10 @@ LOOKUPS: dict[str, Command] = {
             FORMAT,
         )
     ),
-    "incident": Command((JSON, FORMAT), words="id_or_text"),
-    "event": Command((JSON, FORMAT), words="id_or_text"),
+    "incident": Command((JSON, FORMAT, FULL), words="id_or_text"),
+    "event": Command((JSON, FORMAT, FULL), words="id_or_text"),
     "timeline": Command((YEAR, SINCE, UNTIL, PERSON, JSON, FORMAT)),
-    "profile": Command((JSON, FORMAT, Option(("--all",), "every", None)), words="name"),
+    "profile": Command((JSON, FORMAT, FULL, Option(("--all",), "every", None)), words="name"),
     "people": Command((JSON,)),
     "sources": Command((JSON,)),
     "stats": Command((JSON,)),

@@ -19,7 +19,7 @@ from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
 
 if TYPE_CHECKING:
     from faq_cli.model import Catalogue, PartialDate
-    from faq_cli.query import DateFilter, NoMatch
+    from faq_cli.query import DateFilter, NoMatch, Unknown
 
 
 class Exit(Exception):
@@ -174,6 +174,20 @@ def _dates(year: list[str] | None, since: str | None, until: str | None) -> Date
     return dates
 
 
+def _refuse_unknown(found: Unknown | None) -> None:
+    """A filter value the catalogue does not know: a usage error (exit 2) naming the known values."""
+    if found is None:
+        return
+    shown = found.known[:KNOWN_SHOWN]
+    rest = f" and {len(found.known) - len(shown)} more" if len(found.known) > len(shown) else ""
+    known = f"known: {', '.join(shown)}{rest}" if shown else "the catalogue has none"
+    guess = f"; did you mean '{found.suggestion}'?" if found.suggestion else ""
+    _fail(f"{found.option} '{found.value}': {found.missing}{guess} ({known})")
+
+
+KNOWN_SHOWN = 20  # an error line lists at most this many known values
+
+
 def _person(catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
     """Resolve `--person`; an unknown or ambiguous name exits 1 with candidates."""
     if name is None:
@@ -198,7 +212,7 @@ def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoRetur
     else:
         from faq_cli.render import terminal
 
-        terminal.console(stderr=False).print(terminal.no_match(result))
+        terminal.out(terminal.no_match(result), page=False)
     raise Exit(EXIT_NO_MATCH)
 
 
@@ -213,9 +227,9 @@ def overview() -> None:
     _show(charts.overview(stats.overview(_catalogue())))
 
 
-def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text") -> None:
+def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text", full: bool = False) -> None:
     """`faq ask`: the entry that answers the question (a question's answer, a profile, an incident, an event
-    or a fact stated in one), or the closest candidates."""
+    or a fact stated in one), or the closest candidates; compact on the terminal unless `full`."""
     from faq_cli import query
 
     text = " ".join(question)
@@ -239,7 +253,10 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
     def view(renderer: ModuleType) -> Any:
         return renderer.no_match(missed) if missed else renderer.answer(result)
 
-    _output(as_json, lambda jr: jr.answer(result), view, view if markdown else None)
+    def card(t: ModuleType) -> Any:
+        return t.no_match(missed) if missed else t.answer(result, full=full)
+
+    _output(as_json, lambda jr: jr.answer(result), card, view if markdown else None)
     if result.kind is None:
         raise Exit(EXIT_NO_MATCH)
 
@@ -248,7 +265,10 @@ def questions(tag: str | None = None, as_json: bool = False) -> None:
     """`faq questions`: every question, numbered."""
     from faq_cli import query
 
-    numbered = query.numbered_questions(_catalogue(), tag)
+    catalogue = _catalogue()
+    numbered = query.numbered_questions(catalogue, tag)
+    if tag is not None and not numbered:
+        _refuse_unknown(query.unknown_tag(catalogue, tag))
     _output(as_json, lambda jr: jr.questions(numbered), lambda t: t.questions(numbered) if numbered else "no questions")
 
 
@@ -277,8 +297,11 @@ def incidents(
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
+    _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents",)))
     who = _person(catalogue, person, as_json)
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
+    if kind is not None and not items:  # a kind that matched something is known; only an empty result asks
+        _refuse_unknown(query.unknown_kind(catalogue, kind))
 
     def view(renderer: ModuleType) -> Any:
         return renderer.incidents(catalogue, items)
@@ -286,8 +309,8 @@ def incidents(
     _output(as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
 
 
-def incident(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq incident`: one incident in full."""
+def incident(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+    """`faq incident`: one incident; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -302,11 +325,16 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text")
     def view(renderer: ModuleType) -> Any:
         return renderer.incident(result)
 
-    _output(as_json, lambda jr: jr.incident_view(catalogue, result), view, view if markdown else None)
+    _output(
+        as_json,
+        lambda jr: jr.incident_view(catalogue, result),
+        lambda t: t.incident(result, full=full),
+        view if markdown else None,
+    )
 
 
-def event(id_or_text: list[str], as_json: bool = False, output: str = "text") -> None:
-    """`faq event`: one event in full."""
+def event(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
+    """`faq event`: one event; compact on the terminal unless `full`."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -321,7 +349,7 @@ def event(id_or_text: list[str], as_json: bool = False, output: str = "text") ->
     def view(renderer: ModuleType) -> Any:
         return renderer.event(result)
 
-    _output(as_json, lambda jr: jr.event_view(result), view, view if markdown else None)
+    _output(as_json, lambda jr: jr.event_view(result), lambda t: t.event(result, full=full), view if markdown else None)
 
 
 _OPENS = {
@@ -366,6 +394,7 @@ def timeline(
     markdown = _markdown(output, as_json)
     dates = _dates(year, since, until)
     catalogue = _catalogue()
+    _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents", "events")))
     who = _person(catalogue, person, as_json)
     items = query.timeline(catalogue, dates, who)
 
@@ -375,8 +404,9 @@ def timeline(
     _output(as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
-def profile(name: list[str], as_json: bool = False, output: str = "text", every: bool = False) -> None:
-    """`faq profile`: one person in full (with `every`, every question that mentions them)."""
+def profile(name: list[str], as_json: bool = False, output: str = "text", full: bool = False, every: bool = False) -> None:
+    """`faq profile`: one person; compact on the terminal unless `full`; with `every`, in full with every
+    question that mentions them."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -390,7 +420,37 @@ def profile(name: list[str], as_json: bool = False, output: str = "text", every:
     def view(renderer: ModuleType) -> Any:
         return renderer.profile(result)
 
-    _output(as_json, view, view, view if markdown else None)
+    _output(as_json, view, lambda t: t.profile(result, full=full or every), view if markdown else None)
+
+
+def browse() -> None:
+    """`faq browse`: a full-screen picker over every entry, filtered as you type, with a preview."""
+    import os
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        _fail("faq browse needs a terminal that can draw a full screen; without one, try faq search TEXT or faq questions")
+    from faq_cli import query
+
+    catalogue = _catalogue()
+    from faq_cli.render import browse as picker
+    from faq_cli.render import terminal
+
+    def card(item: query.Related, full: bool) -> Any:
+        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full)
+
+    status = picker.run(lambda text: query.matching_entries(catalogue, text), card, _read)
+    if status:
+        raise Exit(status)
+
+
+def _read(text: str) -> None:
+    """Show an entry `faq browse` opened: in the pager, or (paging turned off) printed, until Enter."""
+    from faq_cli.render import pager
+
+    command = pager.pager_command() if State.pager else None
+    if command is None or not pager.page(text, command, to_read=True):
+        sys.stdout.write(text)
+        input("-- Enter to go back to the list --")
 
 
 def people(as_json: bool = False) -> None:
@@ -402,7 +462,7 @@ def people(as_json: bool = False) -> None:
 
 
 def sources(as_json: bool = False) -> None:
-    """`faq sources`: the sources and how many entries cite each."""
+    """`faq sources`: the sources and the entries that cite each."""
     from faq_cli import query
 
     uses = query.source_uses(_catalogue())
@@ -429,7 +489,7 @@ def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
         from faq_cli.render import terminal
 
         # One problem a line, never wrapped: editors and grep read path:line:col from each line.
-        terminal.console().print(terminal.problems(found, file_count), soft_wrap=True)
+        terminal.out(terminal.problems(found, file_count), page=False, soft_wrap=True)
     if found:
         raise Exit(EXIT_NO_MATCH)
 

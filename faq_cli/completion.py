@@ -4,7 +4,8 @@ Typer calls these while the user presses Tab, with whatever is on the command
 line so far. A completion must never print into the shell, so every function
 returns an empty list rather than raise, whatever the catalogue or the input.
 Candidates are what a user would type: a surname such as "Alekseyev" (or
-"alekseyev" when the word was begun in lower case), an incident id, a tag.
+"alekseyev" when the word was begun in lower case), an incident id, a tag. A
+prefix only one entry fits gives one candidate, so the shell completes it.
 """
 
 from __future__ import annotations
@@ -54,17 +55,42 @@ def _typed(ctx: typer.Context, name: str) -> list[str]:
 
 
 def person_names(ctx: typer.Context, incomplete: str) -> Candidates:
-    """Surnames and other name words in every spelling the catalogue lists, and ids; lower case if the user began so."""
+    """One name per person, so that a prefix only one person's names share completes to a name: their surname
+    as the catalogue spells it ('Ale' gives 'Alekseyev', not his three transliterations), else the first of
+    their other spellings that fits ('Alex' gives 'Alexeyev'). Other words of their names (first names,
+    patronymics) and ids only when no surname fits. Lower case if the user began so."""
     lower = bool(incomplete) and incomplete == incomplete.lower()
+    begun = incomplete.casefold()
+
+    def fits(word: str) -> bool:
+        return word.casefold().startswith(begun)
 
     def complete(catalogue: Catalogue, _: str) -> Iterable[tuple[str, str]]:
+        surnames: Candidates = []
+        others: Candidates = []
         for person in catalogue.people.values():
-            words = [w.strip(',.;:()"') for name in person.names for w in reversed(name.split())]
-            names = [w for w in words if len(w) > 1 and w[:1].isupper() and "'" not in w and "’" not in w]
-            for word in [*names, person.id]:
-                yield (word.lower() if lower else word), person.name
+            spellings = [name.split() for name in person.names if name.split()]
+            last = [_name_word(words[-1]) for words in spellings]
+            rest = [_name_word(w) for words in spellings for w in words[:-1]]
+            surname = next((w for w in last if _typable(w) and fits(w)), None)
+            if surname is not None:
+                surnames.append((surname, person.name))
+                continue
+            other = next((w for w in [*rest, person.id] if (_typable(w) or w == person.id) and fits(w)), None)
+            if other is not None:
+                others.append((other, person.name))
+        return [(v.lower() if lower else v, h) for v, h in surnames or others]
 
     return _quietly(ctx, incomplete, complete)
+
+
+def _name_word(word: str) -> str:
+    return word.strip(',.;:()"')
+
+
+def _typable(word: str) -> bool:
+    """A word of a name a user would type as the name: capitalised, no possessive ('Kirillov's assistant')."""
+    return len(word) > 1 and word[:1].isupper() and "'" not in word and "’" not in word
 
 
 def incident_ids(ctx: typer.Context, incomplete: str) -> Candidates:
@@ -82,10 +108,33 @@ def event_ids(ctx: typer.Context, incomplete: str) -> Candidates:
 
 
 def question_ids(ctx: typer.Context, incomplete: str) -> Candidates:
-    """Question ids, only for a first word begun by the user: after that they are typing a question in words."""
-    if _typed(ctx, "question") or not incomplete:
-        return []
+    """For the first word: question ids (each with its question as help), or question numbers once a digit
+    is typed (`faq ask 3`). After it the user is typing a question in words: the next word of the questions'
+    own phrasings that begin with the words typed so far, else any word of theirs that begins as typed."""
+    typed = _typed(ctx, "question")
+    if typed:
+        return _quietly(ctx, incomplete, lambda c, _: _next_words(c, typed, incomplete))
+    if incomplete.isdigit():
+        numbered = lambda c, _: ((str(n), q.question) for n, q in enumerate(c.questions.values(), start=1))  # noqa: E731
+        return _quietly(ctx, incomplete, numbered)
     return _quietly(ctx, incomplete, lambda c, _: ((q.id, q.question) for q in c.questions.values()))
+
+
+def _next_words(catalogue: Catalogue, typed: list[str], incomplete: str) -> Iterable[tuple[str, str]]:
+    import re
+
+    said = [w.casefold() for w in typed]
+    begun = incomplete.casefold()
+    following: Candidates = []
+    anywhere: Candidates = []
+    for q in catalogue.questions.values():
+        for phrasing in (q.question, *q.also):
+            words = re.findall(r"[\w'’-]+", phrasing.casefold())
+            if words[: len(said)] == said and len(words) > len(said) and words[len(said)].startswith(begun):
+                following.append((words[len(said)], q.question))
+            if begun:
+                anywhere += [(w, q.question) for w in words if w.startswith(begun)]
+    return following or anywhere
 
 
 def tags(ctx: typer.Context, incomplete: str) -> Candidates:

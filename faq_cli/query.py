@@ -193,6 +193,7 @@ def sources_of(catalogue: Catalogue, ids: Iterable[str]) -> list[Source]:
 
 # ---- disputes ----------------------------------------------------------------------------------
 
+
 _ABOUT_FIELD = {"position": "positions", "casualty": "casualties", "honour": "honours", "sanction": "sanctions"}
 
 
@@ -202,12 +203,22 @@ def disputes(catalogue: Catalogue, entry: Person | Incident | Event | Question) 
     for d in entry.disputes:
         stated, field_sources = _stated(entry, d)
         preferred = [s for s in field_sources if s not in d.sources] or list(field_sources)
+        about = _label_of(catalogue, d.about)
         views.append(
             DisputeView(
-                d.about, stated, sources_of(catalogue, preferred) if stated else [], d.claim, sources_of(catalogue, d.sources)
+                about, stated, sources_of(catalogue, preferred) if stated else [], d.claim, sources_of(catalogue, d.sources)
             )
         )
     return views
+
+
+def _label_of(catalogue: Catalogue, text: str | None) -> str | None:
+    """What a reader is shown for `about`: an entry's label when it names one by id ('yeletskaya-explosion-2025'
+    is shown as the explosion's title), the text itself otherwise."""
+    if text is None:
+        return None
+    found = related(catalogue, [text.strip()])
+    return found[0].label if found else text
 
 
 def _stated(entry: Person | Incident | Event | Question, dispute: Dispute) -> tuple[str | None, tuple[str, ...]]:
@@ -272,12 +283,24 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
     alternatives = [Candidate(f.id, f.label, f.score, f.kind) for f in rest]
     if best is None:
         return Answer(query, None, 0.0, alternatives, [], [], [], hint=_named_entry(catalogue, query, ranked[:FACT_CANDIDATES]))
-    entry = _entry(catalogue, best.kind, best.id)
+    return _answer(catalogue, query, _entry(catalogue, best.kind, best.id), best.score, alternatives, fact)
+
+
+def _answer(
+    catalogue: Catalogue,
+    query: str,
+    entry: Question | Person | Incident | Event,
+    score: float,
+    alternatives: list[Candidate],
+    fact: Fact | None = None,
+) -> Answer:
+    """The answer that shows `entry`: a question with its sources, related entries and disputes, or the card
+    of a person, incident or event."""
     if isinstance(entry, Question):
         return Answer(
             query,
             entry,
-            best.score,
+            score,
             alternatives,
             sources_of(catalogue, entry.sources),
             related(catalogue, entry.related),
@@ -286,6 +309,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
             "question",
             entry,
         )
+    kind = "person" if isinstance(entry, Person) else "incident" if isinstance(entry, Incident) else "event"
     view: Profile | IncidentView | EventView
     if isinstance(entry, Person):
         view = profile(catalogue, entry)
@@ -293,7 +317,33 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
         view = incident_view(catalogue, entry)
     else:
         view = event_view(catalogue, entry)
-    return Answer(query, None, best.score, alternatives, view.sources, [], view.disputes, {}, best.kind, entry, view, fact)
+    return Answer(query, None, score, alternatives, view.sources, [], view.disputes, {}, kind, entry, view, fact)
+
+
+def entry_answer(catalogue: Catalogue, kind: str, entry_id: str) -> Answer:
+    """One entry of any kind, by its kind and id, as `ask` shows it (what `faq browse` opens)."""
+    return _answer(catalogue, entry_id, _entry(catalogue, kind, entry_id), 100.0, [])
+
+
+def every_entry(catalogue: Catalogue) -> list[Related]:
+    """Every question, person, incident and event, a kind at a time, each in file order (or date order)."""
+    found = [Related(q.id, "question", q.question) for q in catalogue.questions.values()]
+    found += [Related(p.id, "person", p.name) for p in catalogue.people.values()]
+    found += [
+        Related(i.id, "incident", i.title, i.date) for i in sorted(catalogue.incidents.values(), key=lambda i: (i.date, i.id))
+    ]
+    found += [Related(e.id, "event", e.title, e.date) for e in sorted(catalogue.events.values(), key=lambda e: (e.date, e.id))]
+    return found
+
+
+BROWSE_LIMIT = 200  # `faq browse` lists at most this many hits for a filter (every entry without one)
+
+
+def matching_entries(catalogue: Catalogue, text: str) -> list[Related]:
+    """The entries `faq search` finds for `text`, best first; every entry when `text` is blank."""
+    if not text.strip():
+        return every_entry(catalogue)
+    return [Related(h.id, h.type, h.title) for h in search_entries(catalogue, text, None, BROWSE_LIMIT).hits]
 
 
 _KIND_SECTION = {"question": "questions", "person": "people", "incident": "incidents", "event": "events"}
@@ -587,6 +637,83 @@ def incidents(
     ]
     chosen.sort(key=lambda i: (i.date, i.id), reverse=reverse)
     return chosen
+
+
+class Unknown(NamedTuple):
+    """A filter value that names nothing in the catalogue: the values it knows, and the likeliest one meant."""
+
+    option: str
+    value: str
+    missing: str  # what the catalogue lacks, in words: "no incident has this kind"
+    known: list[str]  # what it has, as listed to the user
+    suggestion: str | None
+
+
+def unknown_kind(catalogue: Catalogue, kind: str) -> Unknown | None:
+    """`--kind` as `incidents` matches it (the words of a kind, any case or punctuation), when no incident has it."""
+    key = names.normalise(kind)
+    kinds = sorted({i.kind for i in catalogue.incidents.values()})
+    if any(_contains(names.normalise(k), key) for k in kinds):
+        return None
+    return Unknown("--kind", kind, "no incident has this kind", kinds, _closest(key, kinds))
+
+
+def unknown_tag(catalogue: Catalogue, tag: str) -> Unknown | None:
+    """`--tag` when no question carries it (compared as `numbered_questions` compares)."""
+    key = names.normalise(tag)
+    tags = sorted({t for q in catalogue.questions.values() for t in q.tags})
+    if any(names.normalise(t) == key for t in tags):
+        return None
+    return Unknown("--tag", tag, "no question has this tag", tags, _closest(key, tags))
+
+
+def unknown_year(catalogue: Catalogue, years: Sequence[int], sections: Sequence[str]) -> Unknown | None:
+    """The first of `years` in which no incident (or event, for a timeline: `sections`) falls."""
+    for year in years:
+        within = DateFilter((year,))
+        dated: list[Incident | Event] = [*_incidents_in(catalogue, within)] if "incidents" in sections else []
+        dated += [*_events_in(catalogue, within)] if "events" in sections else []
+        if not any(within.admits(e.date, getattr(e, "end", None)) for e in dated):
+            known = _years(catalogue, sections)
+            what = "incident or event" if "events" in sections else "incident"
+            return Unknown("--year", str(year), f"no {what} is from this year", year_spans(known), _slipped(year, known))
+    return None
+
+
+def _years(catalogue: Catalogue, sections: Sequence[str]) -> list[int]:
+    found: set[int] = set()
+    for section in sections:
+        for entry in getattr(catalogue, section).values():
+            end = getattr(entry, "end", None) or entry.date
+            found.update(range(entry.date.year, end.year + 1))
+    return sorted(found)
+
+
+def year_spans(years: Sequence[int]) -> list[str]:
+    """Sorted years as runs: [2019, 2022, 2023, 2024] gives ['2019', '2022–2024']."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    return [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in spans]
+
+
+def _slipped(year: int, known: Sequence[int]) -> str | None:
+    """The known year with the same digits as `year` in another order (2052 for 2025): a slip of the keyboard.
+    A year merely near a known one is not suggested: 2021 is as likely meant as typed."""
+    swapped = [y for y in known if sorted(str(y)) == sorted(str(year))]
+    return str(min(swapped, key=lambda y: abs(y - year))) if swapped else None
+
+
+def _closest(key: str, known: Sequence[str]) -> str | None:
+    """The known value most like `key` (compared folded), if any is close enough to be a slip of the keyboard."""
+    import difflib
+
+    folded = {names.normalise(k): k for k in known}
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
 
 
 def _contains(text: str, key: str) -> bool:

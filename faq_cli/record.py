@@ -83,8 +83,9 @@ def _build(cls: type[_T], frozen: bool) -> type[_T]:
     names = tuple(cls.__annotations__)  # its own fields only: records do not inherit from records
     given = {name: cls.__dict__[name] for name in names if name in cls.__dict__}
     body = {k: v for k, v in cls.__dict__.items() if k not in given and k not in ("__dict__", "__weakref__")}
-    key: Callable[[Any], tuple[Any, ...]]
-    key = attrgetter(*names) if len(names) > 1 else lambda obj: tuple(getattr(obj, n) for n in names)  # always a tuple
+    key: Any = attrgetter(*names)  # a tuple of the fields (not a function: it stays unbound in the class body)
+    if len(names) < 2:  # always a tuple; static, or `self._record_key(self)` would pass `self` twice
+        key = staticmethod(lambda obj: tuple(getattr(obj, n) for n in names))
     body.update(
         __qualname__=cls.__qualname__,
         __slots__=names,

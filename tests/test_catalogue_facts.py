@@ -150,7 +150,7 @@ def test_sources_cite_the_article_and_background(faq: Any) -> None:
     sources = {s["id"]: s for s in _json(faq, "sources")}
     assert sources["newsaz-2026-02-09"]["publisher"] == "News.Az"
     assert sources["newsaz-2026-02-09"]["date"] == "2026-02-09"
-    for sid in ("reuters-2024-12-17", "tass-2025-12-22", "tass-2025-12-24", "tass-2026-02-06", "ustreasury-2016-12-29"):
+    for sid in ("reuters-2024-12-17", "tass-2025-12-22", "tass-2025-12-24", "tass-2026-02-06", "tass-2016-12-29"):
         assert sid in sources
     assert all(s["cited_by"] for s in sources.values()), "every source is cited by something"
 

@@ -22,6 +22,7 @@ WIDTHS = (60, 100)
 CASES = {
     "overview": [],
     "ask": ["ask", "Who is Vladimir Alekseyev?"],
+    "ask-full": ["ask", "Who is Vladimir Alekseyev?", "--full"],
     "questions": ["questions"],
     "search": ["search", "car bomb"],
     "incidents": ["incidents"],
@@ -29,14 +30,15 @@ CASES = {
     "event": ["event", "wagner-mutiny-2023"],
     "timeline": ["timeline"],
     "profile": ["profile", "alekseyev"],
+    "profile-full": ["profile", "alekseyev", "--full"],
     "people": ["people"],
     "sources": ["sources"],
     "validate": ["validate"],
     "stats": ["stats"],
     "init": ["init", "starter"],
 }
-# Commands whose output is not for the terminal (JSON) have no golden file.
-NOT_TERMINAL = {"schema"}
+# Commands whose output is not for the terminal (JSON) have no golden file, nor has the interactive one.
+NOT_TERMINAL = {"schema", "browse"}  # browse draws a full screen: tests/test_browse.py reads it through a terminal emulator
 # Rich gives each OSC 8 hyperlink a random id; the id is not part of what is shown.
 LINK_ID = re.compile(r"\x1b\]8;id=[^;]*;")
 

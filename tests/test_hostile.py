@@ -269,7 +269,8 @@ def test_every_path_is_reported_not_only_the_first(faq: Callable[..., Run], tmp_
 
 # ---- inert output -----------------------------------------------------------------------------------
 
-NOT_DATA = {"schema", "init"}  # print no catalogue text (init writes a starter catalogue)
+NOT_DATA = {"schema", "init", "browse"}  # print no catalogue text (init writes a starter catalogue); browse
+# needs a terminal: tests/test_browse.py checks its screen
 INVOCATIONS = {
     "": [[]],
     "ask": [["ask", "who is mallory"], ["ask", "evil-question", "--top", "3"], ["ask", "zzqx wvvk"]],

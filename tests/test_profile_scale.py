@@ -61,7 +61,7 @@ def test_a_near_name_is_still_not_a_guess(faq: Callable[..., Run], crowded: str)
 
 
 def test_mentions_are_bounded_with_a_count_and_the_command_for_all(faq_process: Callable[..., Run], crowded: str) -> None:
-    run = faq_process("--data", crowded, "profile", "person-1", env={"COLUMNS": "100"})
+    run = faq_process("--data", crowded, "profile", "person-1", "--full", env={"COLUMNS": "100"})
     assert run.status == 0, run.err
     shown = [n for n in range(1, MENTIONS + 1) if f"Question number {n}?" in run.out]
     assert shown == list(range(MENTIONS - MENTIONS_SHOWN + 1, MENTIONS + 1))  # the most recent
@@ -70,6 +70,9 @@ def test_mentions_are_bounded_with_a_count_and_the_command_for_all(faq_process: 
     every = faq_process("--data", crowded, "profile", "person-1", "--all", env={"COLUMNS": "100"})
     assert all(f"Question number {n}?" in every.out for n in range(1, MENTIONS + 1))
     assert "earlier" not in every.out
+    compact = faq_process("--data", crowded, "profile", "person-1", env={"COLUMNS": "100"})
+    # three incidents and every mention counted, of which the compact card points to three
+    assert f"{3 + MENTIONS - 3} more related" in compact.out and "faq profile person-1 --full" in compact.out
 
 
 def test_json_lists_every_mention_and_markdown_says_how_many_more(faq: Callable[..., Run], crowded: str) -> None:

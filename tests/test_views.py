@@ -40,6 +40,10 @@ GOLDEN_CASES: dict[str, tuple[tuple[str, ...], int]] = {
     "sources": (("sources",), 0),
     "ask-who-is-alekseyev": (("ask", "who is alekseyev"), 0),
     "ask-who-is-behind": (("ask", "who might be behind the attack"), 0),
+    "ask-who-is-behind-full": (("ask", "who might be behind the attack", "--full"), 0),
+    "ask-how-old-is-alekseyev": (("ask", "how old is alekseyev"), 0),
+    "incident-kirillov-full": (("incident", "kirillov-scooter-bomb-2024", "--full"), 0),
+    "profile-alekseyev-full": (("profile", "alexeyev", "--full"), 0),
     "views-fixture-incident": (("--data", VIEWS, "incident", "depot"), 0),
     "views-fixture-timeline-person": (("--data", VIEWS, "timeline", "--person", "ivanova"), 0),
 }
@@ -75,7 +79,12 @@ LAYOUT_COMMANDS = [
     ("people",),
     ("sources",),
     ("ask", "who is alekseyev"),
+    ("ask", "who is alekseyev", "--full"),
     ("ask", "how does this incident fit into the broader pattern of targeted killings"),
+    ("ask", "how old is alekseyev"),
+    ("profile", "alekseyev", "--full"),
+    ("incident", "kirillov", "--full"),
+    ("event", "wagner-mutiny-2023"),
     ("--data", VIEWS, "incidents"),
     ("--data", VIEWS, "sources"),
 ]
@@ -104,7 +113,7 @@ def _section(output: str, heading: str) -> list[str]:
 
 @pytest.mark.parametrize("width", [60, 80])
 def test_answer_card_list_lines_keep_their_indent_when_they_wrap(faq, width: int) -> None:
-    run = faq("ask", "who might be behind the attack", env={"COLUMNS": str(width)})
+    run = faq("ask", "who might be behind the attack", "--full", env={"COLUMNS": str(width)})
     for heading in ("Sources", "See also"):
         body = _section(run.out, heading)
         assert body, heading
@@ -113,7 +122,7 @@ def test_answer_card_list_lines_keep_their_indent_when_they_wrap(faq, width: int
 
 
 def test_answer_card_points_to_an_event_by_the_command_that_opens_it(faq) -> None:
-    run = faq("ask", "who is alekseyev", env={"COLUMNS": "120"})
+    run = faq("ask", "who is alekseyev", "--full", env={"COLUMNS": "120"})
     assert "faq event alekseyev-appointed-2011" in run.out
     assert "faq timeline --since" not in run.out
     assert "faq profile alekseyev" in run.out
@@ -121,7 +130,7 @@ def test_answer_card_points_to_an_event_by_the_command_that_opens_it(faq) -> Non
 
 
 def test_answer_card_marks_a_reported_answer_and_shows_both_versions_of_a_dispute(faq) -> None:
-    run = faq("ask", "who might be behind the attack")
+    run = faq("ask", "who might be behind the attack", "--full")
     assert "◐ reported" in run.out
     assert "Sources disagree" in run.out
     assert "preferred" in run.out and "other" in run.out
@@ -167,7 +176,8 @@ def test_unconfirmed_entries_carry_a_mark_and_a_legend(faq) -> None:
 def test_sources_show_their_link(faq) -> None:
     out = faq("--data", VIEWS, "sources").out
     assert "https://example.org/wire-1" in out
-    assert re.search(r"Example Wire\s+31 Jan 2026\s+First wire report\s+4", out)
+    assert re.search(r"Example Wire\s+31 Jan 2026\s+First wire report", out)
+    assert re.search(r"^\s+people\s+ivanova$", out, re.M)  # what cites it, by kind and id
 
 
 def test_colour_only_on_request_in_a_pipe(faq_process) -> None:

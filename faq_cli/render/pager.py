@@ -42,10 +42,16 @@ def wants_pager(lines: int, height: int, environ: Mapping[str, str] | None = Non
     return interactive and lines >= height
 
 
-def page(text: str, command: str) -> bool:
-    """Show `text` through `command`; False when the pager cannot be started (the caller prints instead)."""
+def page(text: str, command: str, *, to_read: bool = False) -> bool:
+    """Show `text` through `command`; False when the pager cannot be started (the caller prints instead).
+
+    `to_read`: the user asked to read this text (`faq browse`), so less stays open even when the text fits
+    the screen, and gives the screen back as it was when it quits."""
     env = dict(os.environ)
-    env.setdefault("LESS", "FRX")  # as git: quit if one screen, keep colours, leave the text on screen
+    if to_read and command == DEFAULT_PAGER:
+        command = "less -R"
+    # As git: quit if one screen, keep colours, leave the text on screen.
+    env.setdefault("LESS", "R" if to_read else "FRX")
     env.setdefault("LV", "-c")
     try:
         argv = shlex.split(command)

@@ -287,45 +287,141 @@ def _see_also(items: Sequence[q.Related]) -> RenderableType:
     return _section("See also", _pointers([(_related_label(r), command_for(r)) for r in items]))
 
 
-def answer(result: q.Answer) -> RenderableType:
+def answer(result: q.Answer, *, full: bool = False) -> RenderableType:
     """The answer: a question's card; or a person's, incident's or event's, under the stated fact the query
-    asked for; then, with --top, the other candidates."""
+    asked for; then, with --top, the other candidates. Compact unless `full` (see `_footer`)."""
     if result.question is None:
-        return _entry_answer(result)
+        return _entry_answer(result, full)
     question = result.question
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
         parts.append(_verification(question.verification))
     parts.append(markdown(question.answer, result.parsed))
-    if result.disputes:
-        parts.append(_disputes_block(result.disputes, "the answer above"))
-    if result.sources:
-        parts.append(_sources_block(result.sources))
-    if result.related:
-        parts.append(_see_also(result.related))
+    if full:
+        if result.disputes:
+            parts.append(_disputes_block(result.disputes, "the answer above"))
+        if result.sources:
+            parts.append(_sources_block(result.sources))
+        if result.related:
+            parts.append(_see_also(result.related))
+    else:
+        related = [(_related_label(r), command_for(r)) for r in result.related]
+        left_out = _left_out(result.disputes, result.sources, len(related))
+        parts.append(_footer(result.sources, related, left_out, f"faq ask {question.id} --full"))
     renderables: list[RenderableType] = [_panel(text(question.question, "bold"), parts)]
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
 
 
-def _entry_answer(result: q.Answer) -> RenderableType:
+def _entry_answer(result: q.Answer, full: bool) -> RenderableType:
+    """A person's, incident's or event's card; under a stated fact, a short card (its facts) unless `full`."""
     renderables: list[RenderableType] = []
     if result.fact is not None:
         parts: list[RenderableType] = [text(result.fact.text)]
-        if result.fact.sources:
+        if result.fact.sources and full:
             parts.append(Text.assemble(Text("Sources: ", style="hint"), _cited(result.fact.sources)))
+        elif result.fact.sources:
+            parts.append(_footer(result.fact.sources, [], [], ""))
         renderables.append(_panel(text(result.query, "bold"), parts))
     view = result.view
+    brief = result.fact is not None and not full
     if isinstance(view, q.Profile):
-        renderables.append(profile(view))
+        renderables.append(profile(view, full=full, brief=brief))
     elif isinstance(view, q.IncidentView):
-        renderables.append(incident(view))
+        renderables.append(incident(view, full=full, brief=brief))
     elif isinstance(view, q.EventView):
-        renderables.append(event(view))
+        renderables.append(event(view, full=full, brief=brief))
     if result.alternatives:
         renderables.append(_alternatives(result.alternatives))
     return Group(*renderables)
+
+
+SEE_ALSO_SHOWN = 3  # a compact card points at this many related entries, a line each
+LABEL_ROOM = 12  # "see also" lines drop their labels when fewer cells than this are left beside the commands
+
+
+def _left_out(disputes: Sequence[q.DisputeView], sources: Sequence[Source], related: int, *more: str) -> list[str]:
+    """What the full card adds to a compact one, most important first: '1 dispute, 4 sources, 2 more related'."""
+    found = [_count(len(disputes), "dispute")] if disputes else []
+    found += [m for m in more if m]
+    if sources:
+        found.append(f"{_count(len(sources), 'source')} in full")
+    if related > SEE_ALSO_SHOWN:
+        found.append(f"{related - SEE_ALSO_SHOWN} more related")
+    return found
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _footer(
+    sources: Sequence[Source], related: Sequence[tuple[Text, str]], left_out: Sequence[str], command: str
+) -> RenderableType:
+    """The end of a compact card: sources on one line, at most three 'see also' lines (a label cut short, its
+    command never), and what the full card adds with the command that shows it, on one line where it fits."""
+
+    def build(width: int) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="heading", no_wrap=True)
+        grid.add_column()
+        room = max(width - cell_len("See also") - 2, 1)
+        if sources:
+            grid.add_row("Sources", _sources_line(sources, room))
+        if related:
+            grid.add_row("See also", _pointer_lines(related[:SEE_ALSO_SHOWN], room))
+        if left_out:
+            grid.add_row("More", _more_line(left_out, command, room))
+        return grid
+
+    return _Fit(build)
+
+
+def _sources_line(sources: Sequence[Source], room: int) -> Text:
+    """'Publisher, date; …' for as many sources as fit in `room` cells, then '+N more'."""
+    names = [f"{one_line(s.publisher)}, {s.date.human()}" for s in sources]
+    for shown in range(len(names), 0, -1):
+        rest = len(names) - shown
+        line = "; ".join(names[:shown]) + (f"; +{rest} more" if rest else "")
+        if cell_len(line) <= room or shown == 1:
+            cut = Text(line, style="source", no_wrap=True, overflow="ellipsis")
+            cut.truncate(room, overflow="ellipsis")
+            return cut
+    return Text("")
+
+
+def _pointer_lines(items: Sequence[tuple[Text, str]], room: int) -> RenderableType:
+    """A line per entry: its label cut to the room left beside the commands, which line up and are never cut;
+    the commands alone where the labels would have too little room."""
+    longest = max(cell_len(command) for _, command in items)
+    space = room - longest - 2
+    grid = Table.grid(padding=(0, 2))
+    if space >= LABEL_ROOM:
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=space)
+    grid.add_column(no_wrap=True, style="hint")
+    for label, command in items:
+        if space >= LABEL_ROOM:
+            shown = label.copy()
+            shown.truncate(space, overflow="ellipsis")
+            grid.add_row(shown, command)
+        else:
+            grid.add_row(command)
+    return grid
+
+
+def _more_line(left_out: Sequence[str], command: str, room: int) -> Text:
+    """'1 dispute, 4 sources in full: faq ask ID --full', dropping the words that do not fit one line, from the
+    least important; a dispute is never dropped (sources that disagree are never hidden silently)."""
+    least = 1 if left_out and left_out[0].endswith(("dispute", "disputes")) else 0
+    for kept in range(len(left_out), least - 1, -1):
+        words = ", ".join(left_out[:kept]) + (" and more" if 0 < kept < len(left_out) else "") + (": " if kept else "")
+        fits = cell_len(words) + cell_len(command) <= room
+        if fits or kept == least:  # the command on a line of its own when it cannot share one: copied whole
+            return Text.assemble(
+                Text(words, style="dispute" if least else "hint"), "" if fits else "\n", Text(command, style="command")
+            )
+    return Text(command, style="command")
 
 
 def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
@@ -446,19 +542,25 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
         for i in items:
             when, title, people = text(i.date.human()), _titled(i.title, i.verification), _involved(catalogue, i)
             where = Text.assemble(text(i.kind, "kind"), Text(" · ", style="hint"), text(i.place, "hint"))
+            # Below WIDE the id `faq incident` takes has no column: it ends the title's cell.
+            handle = Text.assemble("\n", text(i.id, "id"))
             if width >= FULL:
-                table.add_row(when, title, text(i.kind), text(i.place), people, *([text(i.id)] if width >= WIDE else []))
+                if width >= WIDE:
+                    table.add_row(when, title, text(i.kind), text(i.place), people, text(i.id))
+                else:
+                    table.add_row(when, Text.assemble(title, handle), text(i.kind), text(i.place), people)
             elif width >= NARROW:
-                table.add_row(when, Text.assemble(title, "\n", where), people)
+                table.add_row(when, Text.assemble(title, "\n", where, handle), people)
             else:
-                table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people))
+                table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people, handle))
         return _with_legend(table, (i.verification for i in items))
 
     return _Fit(build)
 
 
-def incident(view: q.IncidentView) -> RenderableType:
-    """One incident in full: facts, people, what happened, disputes, sources, where to read on."""
+def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One incident: facts, people, what happened, then (`full`) disputes, sources and where to read on, or
+    (compact) a line of sources, three pointers and what the full card adds; `brief`: the facts alone."""
     i = view.incident
     facts: list[tuple[str, RenderableType]] = [
         ("When", text(i.date.human(), "date")),
@@ -473,30 +575,53 @@ def incident(view: q.IncidentView) -> RenderableType:
         facts.append(("People" if n == 0 else "", who))
     if i.casualties:
         counts = _counts(i.casualties) or "none reported"
-        note = f" — {one_line(i.casualties.note)}" if i.casualties.note else ""
+        note = f" — {one_line(i.casualties.note)}" if i.casualties.note and full else ""
         facts.append(("Casualties", Text.assemble(Text(counts, style="killed" if i.casualties.killed else ""), note)))
     if i.attribution:
         a = i.attribution
         line = Text.assemble(text(a.status, "kind"), f" — {one_line(a.by)}" if a.by else "")
-        if a.note:
+        if a.note and full:
             line.append_text(Text.assemble("\n", text(a.note, "hint")))
         facts.append(("Attribution", line))
     parts: list[RenderableType] = [_labelled(facts)]
-    if i.summary:
-        parts.append(_section("What happened", markdown(i.summary, view.parsed)))
-    if view.disputes:
-        parts.append(_disputes_block(view.disputes, "as above"))
-    if view.sources:
-        parts.append(_sources_block(view.sources))
     people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
     see = [*people, *view.incidents, *view.events, *view.questions]
-    if see:
-        parts.append(_see_also(see))
+    if brief:
+        parts.append(_whole(f"faq incident {i.id}"))
+    elif full:
+        if i.summary:
+            parts.append(_section("What happened", markdown(i.summary, view.parsed)))
+        if view.disputes:
+            parts.append(_disputes_block(view.disputes, "as above"))
+        if view.sources:
+            parts.append(_sources_block(view.sources))
+        if see:
+            parts.append(_see_also(see))
+    else:
+        if i.summary:
+            parts.append(markdown(i.summary, view.parsed))
+        notes = "notes on " + " and ".join(
+            n
+            for n, has in (
+                ("casualties", i.casualties and i.casualties.note),
+                ("attribution", i.attribution and i.attribution.note),
+            )
+            if has
+        )
+        left_out = _left_out(view.disputes, view.sources, len(see), notes if notes != "notes on " else "")
+        related = [(_related_label(r), command_for(r)) for r in see]
+        parts.append(_footer(view.sources, related, left_out, f"faq incident {i.id} --full"))
     return _panel(text(i.title, "bold"), parts)
 
 
-def event(view: q.EventView) -> RenderableType:
-    """One event: when, its people, what happened, disputes, sources, where to read on."""
+def _whole(command: str) -> RenderableType:
+    """A short card's last line: the command that shows the whole entry."""
+    return _labelled([("More", Text.assemble(Text("the whole entry: ", style="hint"), Text(command, style="command")))])
+
+
+def event(view: q.EventView, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One event: when, its people, what happened, then disputes, sources and where to read on (`full`), or
+    the compact card's footer; `brief`: the facts alone."""
     e = view.event
     facts: list[tuple[str, RenderableType]] = [("When", text(span(e.date, e.end), "date"))]
     if e.kind:
@@ -506,15 +631,23 @@ def event(view: q.EventView) -> RenderableType:
     for n, person in enumerate(view.people):
         facts.append(("People" if n == 0 else "", text(person.label, "name")))
     parts: list[RenderableType] = [_labelled(facts)]
-    if e.summary:
-        parts.append(_section("What happened", markdown(e.summary, view.parsed)))
-    if view.disputes:
-        parts.append(_disputes_block(view.disputes, "as above"))
-    if view.sources:
-        parts.append(_sources_block(view.sources))
     see = [*view.people, *view.incidents, *view.questions]
-    if see:
-        parts.append(_see_also(see))
+    if brief:
+        parts.append(_whole(f"faq event {e.id}"))
+    elif full:
+        if e.summary:
+            parts.append(_section("What happened", markdown(e.summary, view.parsed)))
+        if view.disputes:
+            parts.append(_disputes_block(view.disputes, "as above"))
+        if view.sources:
+            parts.append(_sources_block(view.sources))
+        if see:
+            parts.append(_see_also(see))
+    else:
+        if e.summary:
+            parts.append(markdown(e.summary, view.parsed))
+        related = [(_related_label(r), command_for(r)) for r in see]
+        parts.append(_footer(view.sources, related, _left_out(view.disputes, view.sources, len(see)), f"faq event {e.id} --full"))
     return _panel(text(e.title, "bold"), parts)
 
 
@@ -573,8 +706,10 @@ def _status(status: Status, *, explain: bool = False) -> Text:
     return line
 
 
-def profile(result: q.Profile) -> RenderableType:
-    """One person: names, status, summary, positions, honours, sanctions, incidents, questions, disputes, sources."""
+def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> RenderableType:
+    """One person: names, status, summary, then (`full`) positions, honours, sanctions, incidents, questions,
+    disputes and sources, or (compact) the main position, a line of sources, three pointers and what the full
+    card adds; `brief`: the facts alone."""
     p = result.person
     facts: list[tuple[str, RenderableType]] = []
     if p.native_name:
@@ -585,14 +720,39 @@ def profile(result: q.Profile) -> RenderableType:
         facts.append(("Born", text(", ".join(x for x in (p.born.human() if p.born else "", p.birthplace or "") if x))))
     if p.status:
         status = _status(p.status, explain=True)
-        if p.status.note:
+        if p.status.note and full:
             status.append_text(Text.assemble("\n", text(p.status.note, "hint")))
         facts.append(("Status", status))
     if p.verification != "confirmed":
         facts.append(("Verification", _verification(p.verification)))
+    main = p.main_position
+    if main is not None and not full:
+        position = Text.assemble(text(main.title), ", ", text(main.organisation))
+        if main.span():
+            position.append_text(Text(f" ({main.span()})", style="date"))
+        facts.append(("Position", position))
     parts: list[RenderableType] = [_labelled(facts)] if facts else []
+    if brief:
+        return _panel(text(p.name, "bold"), [*parts, _whole(f"faq profile {p.id}")])
     if p.summary:
         parts.append(markdown(p.summary, result.parsed))
+    if not full:
+        related = [
+            (Text.assemble(text(i.date.human(), "date"), "  ", text(i.title)), f"faq incident {i.id}")
+            for i, _ in result.incidents
+        ]
+        related += [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        others = len(p.positions) - (main is not None)
+        more = [
+            _count(others, "other position") if others > 0 else "",
+            _count(len(p.honours), "honour") if p.honours else "",
+            _count(len(p.sanctions), "sanction") if p.sanctions else "",
+            "a note on the status" if p.status and p.status.note else "",
+        ]
+        unread = len(result.mentions) - len(result.questions)  # questions that mention them beyond those read
+        left_out = _left_out(result.disputes, result.sources, len(related) + unread, *more)
+        parts.append(_footer(result.sources, related, left_out, f"faq profile {p.id} --full"))
+        return _panel(text(p.name, "bold"), parts)
     if p.positions:
         rows = []
         for pos in p.positions:
@@ -624,9 +784,9 @@ def profile(result: q.Profile) -> RenderableType:
         parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", Text(f"faq timeline --person {p.id}", style="hint")))
     if result.questions:
         items = [(text(x.question), f"faq ask {x.id}") for x in result.questions]
-        more = len(result.mentions) - len(result.questions)
-        if more > 0:  # the most recent are shown: the count, and the command that lists them all
-            items.append((Text(f"… and {more:,} earlier", style="hint"), f"faq profile {p.id} --all"))
+        earlier = len(result.mentions) - len(result.questions)
+        if earlier > 0:  # the most recent are shown: the count, and the command that lists them all
+            items.append((Text(f"… and {earlier:,} earlier", style="hint"), f"faq profile {p.id} --all"))
         parts.append(_section("Questions", _pointers(items)))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "as above"))
@@ -655,6 +815,8 @@ def people(items: Sequence[Person]) -> RenderableType:
             position = Text.assemble(text(main.title), "\n", text(main.organisation, "hint")) if main else Text("")
             status = _status(p.status) if p.status else Text("")
             name = text(p.name)
+            if width < WIDE:  # the id `faq profile` takes, under the name where it has no column of its own
+                name.append_text(Text.assemble("\n", text(p.id, "id")))
             if width >= FULL:
                 table.add_row(name, text(p.native_name or ""), position, status, *([text(p.id)] if width >= WIDE else []))
                 continue
@@ -670,7 +832,7 @@ def people(items: Sequence[Person]) -> RenderableType:
 
 
 def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
-    """Each source: publisher, date, title, link, and how many entries cite it."""
+    """Each source: publisher, date, title, link, and the entries that cite it, by kind, as ids to look up."""
     if not uses:
         return Text("no sources")
 
@@ -679,27 +841,44 @@ def sources(uses: Sequence[q.SourceUse]) -> RenderableType:
         if width >= NARROW:
             table.add_column("Publisher", style="name", max_width=30 if width >= FULL else 20)
             table.add_column("Date", style="date", no_wrap=True)
-            table.add_column("Title", ratio=1)
+            table.add_column("Title, cited by", ratio=1)
         else:
-            table.add_column("Source", ratio=1)
-        table.add_column("Cited by", justify="right", no_wrap=True)
+            table.add_column("Source, cited by", ratio=1)
         if width >= WIDE:
             table.add_column("Id", style="id", no_wrap=True)
         for use in uses:
             s = use.source
             title = text(s.title)
+            title.overflow = "fold"  # the link under it is folded, never cut: a reader copies it whole
             link = _link(s)
             if link is not None:
                 title.append_text(Text.assemble("\n", link))
-            cited = Text(str(len(use.cited_by)))
             if width < NARROW:
                 head = Text.assemble(text(s.publisher, "name"), ", ", text(s.date.human(), "date"))
-                table.add_row(Text.assemble(head, "\n", title), cited)
+                table.add_row(Group(head, title, _citers(use.cited_by)))
             else:
-                table.add_row(text(s.publisher), text(s.date.human()), title, cited, *([text(s.id)] if width >= WIDE else []))
+                cell = Group(title, _citers(use.cited_by))
+                table.add_row(text(s.publisher), text(s.date.human()), cell, *([text(s.id)] if width >= WIDE else []))
         return table
 
     return _Fit(build)
+
+
+_PLURAL = {"question": "questions", "person": "people", "incident": "incidents", "event": "events"}
+
+
+def _citers(cited_by: Sequence[q.Related]) -> RenderableType:
+    """What cites a source, a line per kind ('people  alekseyev, kirillov'): ids its kind's command opens."""
+    if not cited_by:
+        return Text("cited by no entry", style="hint")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="hint", no_wrap=True)
+    grid.add_column()
+    for kind, plural in _PLURAL.items():
+        ids = [r.id for r in cited_by if r.type == kind]
+        if ids:
+            grid.add_row(plural, text(", ".join(ids)))
+    return grid
 
 
 def problems(items: Sequence[Problem], files: int) -> RenderableType:
@@ -719,14 +898,52 @@ def print_error(message: str) -> None:
     err.print(Text.assemble(Text("faq: ", style="error"), Text(one_line(message))), soft_wrap=True)
 
 
+class _Trimmed:
+    """A renderable without the blanks Rich pads lines with: a line ends where its last visible cell does.
+
+    Spaces that show (a background, reverse video, an underline) are kept; so is every line break."""
+
+    def __init__(self, inner: RenderableType) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        newline = Segment.line()
+        for line in Segment.split_lines(console.render(self.inner, options)):
+            yield from _rstrip(line)
+            yield newline
+
+
+def trimmed(renderable: RenderableType) -> RenderableType:
+    """The renderable without the trailing blanks Rich pads its lines with."""
+    return _Trimmed(renderable)
+
+
+def _shows_blank(style: Style | None) -> bool:
+    return style is not None and bool(style.bgcolor or style.reverse or style.underline or style.strike)
+
+
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    """The line without its trailing unstyled spaces (control segments, such as a link's end, stay)."""
+    end = len(line)
+    while end and (line[end - 1].control or not (line[end - 1].text.strip(" ") or _shows_blank(line[end - 1].style))):
+        end -= 1
+    kept = line[:end]
+    if kept and not kept[-1].control and not _shows_blank(kept[-1].style):
+        last = kept.pop()
+        kept.append(Segment(last.text.rstrip(" "), last.style))
+    return [*kept, *(s for s in line[end:] if s.control)]
+
+
 def out(renderable: RenderableType, *, page: bool = True, soft_wrap: bool = False) -> None:
-    """Print to stdout; on a terminal, output taller than the screen goes through the pager (unless `page` is False).
+    """Print to stdout, each line without trailing padding; on a terminal, output taller than the screen goes
+    through the pager (unless `page` is False).
 
     `soft_wrap` leaves long lines to the terminal instead of wrapping them, for paths and commands to copy.
     """
     from faq_cli.render import pager
 
     con = console()
+    renderable = _Trimmed(renderable)
     command = pager.pager_command() if page and con.is_terminal else None
     if command is None:
         con.print(renderable, soft_wrap=soft_wrap)

@@ -101,9 +101,23 @@ def forced(ranking: rank.Ranking) -> int:
     -1 refuse (it names no subject, or names what the catalogue never writes), 0 ask the model."""
     if not ranking.ranked:
         return -1
-    if rank.is_own_wording(ranking.ranked[0]):
+    if rank.is_own_wording(ranking.ranked[0]) or _only_names(ranking):
         return 1
     return -1 if _names_nothing(ranking) or _about_something_else(ranking) else 0
+
+
+def _only_names(ranking: rank.Ranking) -> bool:
+    """The query is a person's name and nothing weightier ('darya trepova', 'who is witkoff?', 'Skripal, who is
+    he'): the top entry is that person, whose names hold every word of the query that says anything."""
+    top = ranking.ranked[0]
+    if ranking.docs[top.doc].kind != "person":
+        return False
+    index = ranking.searched
+    postings = index.postings(())
+    for t in ranking.query.terms:
+        if t.weight >= rank.PLAIN_ONLY and not any(p.doc == top.doc and p.head for p in postings.get(t.term, ())):
+            return False
+    return any(t.weight >= rank.PLAIN_ONLY for t in ranking.query.terms)
 
 
 YEAR = re.compile(r"\b(?:1[5-9][0-9]{2}|20[0-9]{2})\b")

@@ -55,10 +55,10 @@ class MemoryRows:
 
 
 def catalogue_language(docs: Sequence[Document]) -> str:
-    """The language most of the catalogue's text is written in."""
+    """The language most of the catalogue's text is written in, by a vote of its first entries' words."""
     votes: Counter[str] = Counter()
-    for doc in docs[:500]:
-        plain = [w.text for w in analysis.words(" ".join((*doc.head, *doc.body)), "en")][:200]
+    for doc in docs[:100]:
+        plain = [w.group().casefold() for w in analysis.WORD.finditer(" ".join((*doc.head, *doc.body[:1])))][:60]
         votes[analysis.guess_language(plain)] += len(plain)
     return votes.most_common(1)[0][0] if votes else "en"
 
@@ -86,7 +86,9 @@ def derive(catalogue: Catalogue) -> Iterator[tuple[str, bytes]]:
     yield "meta", _json(meta)
     for n, doc in enumerate(docs):
         pairs = sorted({" ".join(b) for h in doc.head for b in _bigrams(analysis.terms(h, lang))})
+        parts = [sorted(set(lexical.indexed_terms(p, lang, synonyms))) for p in passages(doc.body)[:PASSAGES]]
         row = [doc.kind, doc.id, doc.label, sorted(_asks(doc)), built.head_length[n], built.body_length[n], pairs]
+        row.append(parts if kinds[doc.kind] <= WHOLE else [])
         yield f"d/{n}", _json(row)
         yield f"v/{n}", _vectors(doc, whole=kinds[doc.kind] <= WHOLE)
     for term, plist in built.postings.items():
@@ -149,6 +151,7 @@ class Doc(NamedTuple):
     head_length: float
     body_length: float
     bigrams: frozenset[str]
+    passages: tuple[frozenset[str], ...] = ()  # the terms of each passage of its body
 
 
 class Vectors(NamedTuple):
@@ -251,8 +254,10 @@ def _postings(data: bytes) -> list[lexical.Posting]:
 
 
 def _doc(data: bytes) -> Doc:
-    kind, entry_id, label, asks, head_length, body_length, pairs = json.loads(data)
-    return Doc(kind, entry_id, label, frozenset(asks), head_length, body_length, frozenset(pairs))
+    kind, entry_id, label, asks, head_length, body_length, pairs, parts = json.loads(data)
+    return Doc(
+        kind, entry_id, label, frozenset(asks), head_length, body_length, frozenset(pairs), tuple(frozenset(p) for p in parts)
+    )
 
 
 _MEMORY: dict[int, tuple[Catalogue, SearchIndex]] = {}
@@ -266,14 +271,3 @@ def in_memory(catalogue: Catalogue) -> SearchIndex:
     index = SearchIndex(MemoryRows(derive(catalogue)))
     _MEMORY[id(catalogue)] = (catalogue, index)
     return index
-
-
-def postings_of(index: SearchIndex, terms: Iterable[str]) -> dict[str, list[lexical.Posting]]:
-    return index.postings(terms)
-
-
-def kinds_by_doc(index: SearchIndex) -> dict[str, list[int]]:
-    by: dict[str, list[int]] = defaultdict(list)
-    for n, d in index.all_docs().items():
-        by[d.kind].append(n)
-    return by

@@ -45,15 +45,17 @@ def _span(cue: tuple[str, ...], terms: list[str]) -> int | None:
 
 
 def asked(text: str, kind: str) -> str | None:
-    """The field of an entry of `kind` that the question asks for, or None (the longest cue found wins,
-    then the one whose words stand closest together)."""
-    fields = FIELDS.get(kind, ())
-    if not fields:
-        return None
+    """The field of an entry of `kind` that the question asks for, or None. The question's cue is chosen
+    first, over every kind (the longest, then the one whose words stand closest): 'where was he born' asks
+    a birthplace, so an incident's place is no answer to it even though 'where' alone would ask that."""
     terms = analysis.terms(text, "en")
     best: tuple[int, int, str] | None = None
     for field, cue in _cues():
-        span = _span(cue, terms) if field in fields and cue else None
+        span = _span(cue, terms) if cue else None
         if span is not None and (best is None or (len(cue), -span) > best[:2]):
             best = (len(cue), -span, field)
-    return best[2] if best else None
+    if best is None:
+        return None
+    if best[2] in FIELDS.get(kind, ()):
+        return best[2]
+    return None

@@ -25,6 +25,7 @@ RANK_FEATURES = (
     "semantic_body",  # cosine with its body
     "semantic_passage",  # best cosine with one passage (sentence or list item) of its body
     "bigrams",  # the share of the query's adjacent word pairs that its head writes side by side
+    "passage_lexical",  # the share of the query's weight that one passage of its body matches
     "same_ask",  # the query and the entry ask the same (who/what/when/where/why/how/amount)
     "other_ask",  # both ask, but differently
     "person",  # the entry's kind (a question is the baseline)
@@ -61,6 +62,8 @@ def rank(index: SearchIndex, text: str) -> Ranking:
     content = [w.term for w in query.words if analysis.plainness(w.text, query.lang) < 0.5]
     pairs = {f"{a} {b}" for a, b in pairwise(content)}
     weights = fitted.RANK_WEIGHTS
+    term_weights = [(q.weight * lexical.idf(len(postings.get(q.term, ())), index.count), q) for q in query.terms]
+    total_weight = sum(w for w, _ in term_weights) or 1.0
     ranked = []
     for n, doc in docs.items():
         m = lex.get(n, lexical.NO_MATCH)
@@ -85,6 +88,7 @@ def rank(index: SearchIndex, text: str) -> Ranking:
             sem_body,
             sem_passage,
             sum(1 for p in pairs if p in doc.bigrams) / len(pairs) if pairs else 0.0,
+            _passage_share(doc, term_weights) / total_weight,
             float(same),
             float(bool(asks) and bool(doc.asks) and not same),
             float(doc.kind == "person"),
@@ -100,13 +104,27 @@ def rank(index: SearchIndex, text: str) -> Ranking:
     return Ranking(index, query, ranked, docs, lex)
 
 
+def _passage_share(doc: Doc, term_weights: Sequence[tuple[float, lexical.QueryTerm]]) -> float:
+    """The weight of the query that the best single passage of the entry's body matches (alternatives by their factor)."""
+    best = 0.0
+    for terms in doc.passages:
+        got = 0.0
+        for weight, q in term_weights:
+            if q.term in terms:
+                got += weight
+            else:
+                got += weight * max((f for t, f in q.alternatives if t in terms), default=0.0)
+        best = max(best, got)
+    return best
+
+
 EXACT_WORDING = 0.97  # the cosine with a phrasing at which the query is that phrasing (give or take case, punctuation)
 
 
 def is_own_wording(scored: Scored) -> bool:
     """Whether the query is one of the entry's own phrasings (a question, an `also` line, a name), word for
     word: the author's explicit answer to it."""
-    return scored.features[5] >= EXACT_WORDING and scored.features[4] >= 0.99
+    return scored.features[RANK_FEATURES.index("semantic")] >= EXACT_WORDING and scored.features[4] >= 0.99
 
 
 def _candidates(index: SearchIndex, query: Query, postings: dict[str, list[lexical.Posting]]) -> dict[int, Doc]:

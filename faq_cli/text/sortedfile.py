@@ -1,8 +1,8 @@
 """A sorted `key<TAB>value` text file searched in place: a lookup costs a few microseconds, loading nothing.
 
 The word lists, the vector table's pieces and the word neighbours are all such files: lines sorted by
-their keys' UTF-8 bytes, any leading `#` lines a header. Memory-mapped, so several processes share
-the pages and a process reads only the few it touches.
+their keys' UTF-8 bytes; leading lines that begin with `# ` are a header (a key never holds a space).
+Memory-mapped, so several processes share the pages and a process reads only the few it touches.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class SortedFile:
         with path.open("rb") as f:
             self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         self._start = 0
-        while self._data[self._start : self._start + 1] == b"#":  # the header lines
+        while self._data[self._start : self._start + 2] == b"# ":  # the header lines
             self._start = self._data.find(b"\n", self._start) + 1
 
     def get(self, key: str) -> str | None:
