@@ -362,12 +362,137 @@ def init(
         commands.init(directory)
 
 
+class EntryKind(enum.StrEnum):
+    question = "question"
+    person = "person"
+    incident = "incident"
+    event = "event"
+    source = "source"
+
+
+IntoOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--into",
+        help="Write into this catalogue folder or file (made if missing) instead of the last layer.",
+        metavar="PATH",
+    ),
+]
+
+
+@app.command()
+def new(
+    kind: Annotated[
+        EntryKind, typer.Argument(help="What to write: question, person, incident, event or source.", metavar="KIND")
+    ],
+    into: IntoOpt = None,
+) -> None:
+    """Write a new entry in your editor ($VISUAL, $EDITOR), checked on save and added to the right file.
+
+    Example: faq new question --into my-notes
+    """
+    with _running():
+        commands.new(kind.value, into)
+
+
+@app.command()
+def edit(
+    entry_id: Annotated[
+        str, typer.Argument(help="The id of the entry to change.", metavar="ID", autocompletion=_complete("entry_ids"))
+    ],
+    kind: Annotated[EntryKind | None, typer.Option("--kind", "-k", help="Which entry, when two kinds share the id.")] = None,
+    into: IntoOpt = None,
+) -> None:
+    """Change an entry in your editor at its line; a change that does not validate is not kept.
+
+    An entry of the bundled catalogue or of a git clone is not changed where it is: your version goes
+    into the last layer you can write to (or --into PATH) and replaces it.
+
+    Example: faq edit alekseyev --into my-notes
+    """
+    with _running():
+        commands.edit(entry_id, kind.value if kind else None, into)
+
+
+catalogue_app = typer.Typer(
+    name="catalogue",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(catalogue_app, name="catalogue")
+
+
+@catalogue_app.callback()
+def catalogue() -> None:
+    """Add, update, list and remove the catalogues read on top of the bundled one.
+
+    Example: faq catalogue list
+    """
+
+
+@catalogue_app.command("list")
+def catalogue_list(as_json: JsonOpt = False) -> None:
+    """List the active catalogues, lowest layer first: path, entry counts, as-of date and age.
+
+    Example: faq catalogue list --json
+    """
+    with _running():
+        commands.catalogue_list(as_json)
+
+
+@catalogue_app.command("add")
+def catalogue_add(
+    name: Annotated[str, typer.Argument(help="What to call it: lower-case letters, digits and hyphens.", metavar="NAME")],
+    source: Annotated[
+        str,
+        typer.Argument(help="A git URL (https://, ssh://, file://, user@host:path) or a local folder.", metavar="URL_OR_PATH"),
+    ],
+) -> None:
+    """Add a catalogue on top of the others: clone a git repository, or register a local folder.
+
+    Example: faq catalogue add team https://example.org/team-faq.git
+    """
+    with _running():
+        commands.catalogue_add(name, source)
+
+
+@catalogue_app.command("update")
+def catalogue_update(
+    name: Annotated[
+        str | None, typer.Argument(help="Only this catalogue (default: every one from git).", metavar="[NAME]")
+    ] = None,
+) -> None:
+    """Fetch and fast-forward catalogues from git; a new version that does not validate is not switched in.
+
+    Example: faq catalogue update team
+    """
+    with _running():
+        commands.catalogue_update(name)
+
+
+@catalogue_app.command("remove")
+def catalogue_remove(
+    name: Annotated[str, typer.Argument(help="The catalogue to forget (a clone is deleted; a folder is kept).", metavar="NAME")],
+) -> None:
+    """Forget an added catalogue; a clone is deleted with it, a local folder is left where it is.
+
+    Example: faq catalogue remove team
+    """
+    with _running():
+        commands.catalogue_remove(name)
+
+
 def _whole_purpose_in_the_command_list() -> None:
     """`faq --help` lists each command with the whole first paragraph of its docstring, wrapped, never cut
     with "..." (Click shortens it to fit one line unless a command has a short help of its own)."""
-    for info in app.registered_commands:
+    for info in [*app.registered_commands, *catalogue_app.registered_commands]:
         doc = (info.callback.__doc__ if info.callback else None) or ""
         info.short_help = " ".join(doc.strip().split("\n\n")[0].split())
+    for group in app.registered_groups:  # `faq catalogue`: its purpose is the docstring of its callback
+        callback = group.typer_instance.registered_callback if group.typer_instance else None
+        doc = (callback.callback.__doc__ if callback and callback.callback else None) or ""
+        group.short_help = " ".join(doc.strip().split("\n\n")[0].split())
 
 
 _whole_purpose_in_the_command_list()

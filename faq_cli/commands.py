@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from faq_cli.cli import EXIT_NO_MATCH, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from faq_cli.layers import Layer
     from faq_cli.model import Catalogue, PartialDate
     from faq_cli.query import DateFilter, NoMatch, Unknown
 
@@ -68,20 +69,38 @@ def _fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     raise Exit(status)
 
 
+def _layers() -> list[Layer]:
+    """The active layers (see `layers.active_layers`); an unreadable list of added catalogues is exit 2."""
+    from faq_cli.layers import LayerError, active_layers
+
+    try:
+        return active_layers(State.data)
+    except LayerError as exc:
+        _fail(str(exc))
+
+
+def _prog() -> str:
+    """`faq` with this call's `--data` options: the start of every command the output suggests."""
+    from faq_cli.layers import invocation
+    from faq_cli.render.text import one_line
+
+    return one_line(invocation(State.data))
+
+
 def _catalogue() -> Catalogue:
     """The active catalogue, or exit 2 with the first problem and a count of the rest."""
     from faq_cli import index
     from faq_cli.errors import CatalogueError
-    from faq_cli.files import active_paths
     from faq_cli.render.progress import index_progress
 
+    layers = _layers()
     try:
-        return index.load(active_paths(State.data), progress=index_progress(), derivers=derivers(), notice=_notice)
+        return index.load(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
     except CatalogueError as exc:
-        import shlex
+        from faq_cli.layers import shell_word
 
         more = len(exc.problems) - 1
-        command = " ".join(["faq validate", *(shlex.quote(p) for p in State.data or ())])
+        command = " ".join(["faq validate", *(shell_word(p) for p in State.data or ())])
         suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
 
@@ -91,6 +110,29 @@ def _notice(message: str) -> None:
     from faq_cli.render.terminal import print_error
 
     print_error(message)
+
+
+ENV_STALE_DAYS = "FAQ_CLI_STALE_DAYS"
+
+
+def _stale(catalogue: Catalogue, entry: object) -> Any:
+    """The "as of" note for an answer from a layer older than FAQ_CLI_STALE_DAYS (default 180; 0: never)."""
+    import datetime as dt
+    import os
+
+    from faq_cli import query
+    from faq_cli.model import PartialDate
+
+    layer = str(getattr(entry, "catalogue", ""))
+    raw = os.environ.get(ENV_STALE_DAYS, "").strip()
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        _fail(f"{ENV_STALE_DAYS} must be a whole number of days (0 turns the 'as of' note off), not '{raw[:20]}'")
+    days = int(raw) if raw else query.STALE_DAYS
+    today = dt.date.today()
+    update = None
+    if any(x.name == layer and x.kind == "git" for x in _layers()) and not State.data:
+        update = f"faq catalogue update {layer}"
+    return query.stale_note(catalogue, layer, PartialDate(today.year, today.month, today.day), days, update)
 
 
 def _search_rows(catalogue: Catalogue) -> Iterable[tuple[str, bytes]]:
@@ -208,11 +250,11 @@ def _no_match(result: NoMatch, as_json: bool, markdown: bool = False) -> NoRetur
     elif markdown:
         from faq_cli.render import markdown as md
 
-        _emit_markdown(md.no_match(result))
+        _emit_markdown(md.no_match(result, _prog()))
     else:
         from faq_cli.render import terminal
 
-        terminal.out(terminal.no_match(result), page=False)
+        terminal.out(terminal.no_match(result, _prog()), page=False)
     raise Exit(EXIT_NO_MATCH)
 
 
@@ -224,7 +266,7 @@ def overview() -> None:
     from faq_cli import stats
     from faq_cli.render import charts
 
-    _show(charts.overview(stats.overview(_catalogue())))
+    _show(charts.overview(stats.overview(_catalogue(), _prog())))
 
 
 def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = "text", full: bool = False) -> None:
@@ -240,7 +282,7 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
         from faq_cli.render.terminal import print_error
 
         count = len(catalogue.questions)
-        print_error(f"there is no question {number}: the questions are numbered 1 to {count} (faq questions lists them)")
+        print_error(f"there is no question {number}: the questions are numbered 1 to {count} ({_prog()} questions lists them)")
         if as_json:
             _emit_json({"query": text, "match": None, "alternatives": []})
         raise Exit(EXIT_NO_MATCH)
@@ -251,10 +293,12 @@ def ask(question: list[str], top: int = 0, as_json: bool = False, output: str = 
     missed = query.NoMatch(text, "question", result.alternatives, hint=result.hint) if result.kind is None else None
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.no_match(missed) if missed else renderer.answer(result)
+        return renderer.no_match(missed, _prog()) if missed else renderer.answer(result, _prog())
 
-    def card(t: ModuleType) -> Any:
-        return t.no_match(missed) if missed else t.answer(result, full=full)
+    def card(terminal: ModuleType) -> Any:
+        if missed:
+            return terminal.no_match(missed, _prog())
+        return terminal.with_note(terminal.answer(result, full=full, prog=_prog()), _stale(catalogue, result.entry))
 
     _output(as_json, lambda jr: jr.answer(result), card, view if markdown else None)
     if result.kind is None:
@@ -277,7 +321,7 @@ def search(words: list[str], kind: str | None = None, limit: int = 10, as_json: 
     from faq_cli import query
 
     result = query.search_entries(_catalogue(), " ".join(words), kind, limit)
-    _output(as_json, lambda jr: jr.search(result), lambda t: t.search_hits(result))
+    _output(as_json, lambda jr: jr.search(result), lambda t: t.search_hits(result, _prog()))
 
 
 def incidents(
@@ -323,14 +367,12 @@ def incident(id_or_text: list[str], as_json: bool = False, output: str = "text",
     result = query.incident_view(catalogue, found)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.incident(result)
+        return renderer.incident(result, _prog())
 
-    _output(
-        as_json,
-        lambda jr: jr.incident_view(catalogue, result),
-        lambda t: t.incident(result, full=full),
-        view if markdown else None,
-    )
+    def card(terminal: ModuleType) -> Any:
+        return terminal.with_note(terminal.incident(result, full=full, prog=_prog()), _stale(catalogue, found))
+
+    _output(as_json, lambda jr: jr.incident_view(catalogue, result), card, view if markdown else None)
 
 
 def event(id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
@@ -347,16 +389,19 @@ def event(id_or_text: list[str], as_json: bool = False, output: str = "text", fu
     result = query.event_view(catalogue, found)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.event(result)
+        return renderer.event(result, _prog())
 
-    _output(as_json, lambda jr: jr.event_view(result), lambda t: t.event(result, full=full), view if markdown else None)
+    def card(terminal: ModuleType) -> Any:
+        return terminal.with_note(terminal.event(result, full=full, prog=_prog()), _stale(catalogue, found))
+
+    _output(as_json, lambda jr: jr.event_view(result), card, view if markdown else None)
 
 
 _OPENS = {
-    "question": ("questions", "faq ask"),
-    "person": ("people", "faq profile"),
-    "incident": ("incidents", "faq incident"),
-    "event": ("events", "faq event"),
+    "question": ("questions", "ask"),
+    "person": ("people", "profile"),
+    "incident": ("incidents", "incident"),
+    "event": ("events", "event"),
 }
 
 
@@ -373,7 +418,7 @@ def _other_kind(catalogue: Catalogue, text: str, wanted: str, found: object = No
         return
     for kind, (section, command) in _OPENS.items():
         if kind != wanted and entry_id in getattr(catalogue, section):
-            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {command} {entry_id}", EXIT_NO_MATCH)
+            _fail(f"'{entry_id}' is {_a(kind)}, not {_a(wanted)}: {_prog()} {command} {entry_id}", EXIT_NO_MATCH)
 
 
 def _a(noun: str) -> str:
@@ -418,9 +463,12 @@ def profile(name: list[str], as_json: bool = False, output: str = "text", full: 
     result = query.profile(catalogue, found, every)
 
     def view(renderer: ModuleType) -> Any:
-        return renderer.profile(result)
+        return renderer.profile(result, _prog())
 
-    _output(as_json, view, lambda t: t.profile(result, full=full or every), view if markdown else None)
+    def card(terminal: ModuleType) -> Any:
+        return terminal.with_note(terminal.profile(result, full=full or every, prog=_prog()), _stale(catalogue, found))
+
+    _output(as_json, lambda jr: jr.profile(result), card, view if markdown else None)
 
 
 def browse() -> None:
@@ -436,7 +484,7 @@ def browse() -> None:
     from faq_cli.render import terminal
 
     def card(item: query.Related, full: bool) -> Any:
-        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full)
+        return terminal.answer(query.entry_answer(catalogue, item.type, item.id), full=full, prog=_prog())
 
     status = picker.run(lambda text: query.matching_entries(catalogue, text), card, _read)
     if status:
@@ -474,33 +522,40 @@ def sources(as_json: bool = False) -> None:
 
 
 def validate(paths: list[str] | None = None, as_json: bool = False) -> None:
-    """`faq validate`: every problem in the catalogue files, one a line."""
+    """`faq validate`: every problem in the catalogue's layers and in their merge, one a line."""
     from faq_cli import index
-    from faq_cli.files import active_paths
+    from faq_cli.layers import given_layer
+    from faq_cli.render import terminal
     from faq_cli.render.progress import index_progress
 
+    layers = [given_layer(p) for p in paths] if paths else _layers()
     # Through the index: only files changed since the last check are parsed again.
-    found, file_count = index.check(
-        paths or active_paths(State.data), progress=index_progress(), derivers=derivers(), notice=_notice
-    )
+    checked = index.check(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
+    found = checked.problems
+    for note in checked.notes:  # on stderr: stdout stays one problem a line
+        terminal.print_note(str(note))
     if as_json:
         _emit_json([p.to_json() for p in found])
     else:
-        from faq_cli.render import terminal
-
         # One problem a line, never wrapped: editors and grep read path:line:col from each line.
-        terminal.out(terminal.problems(found, file_count), page=False, soft_wrap=True)
+        terminal.out(terminal.problems(found, checked.files, len(checked.notes)), page=False, soft_wrap=True)
     if found:
         raise Exit(EXIT_NO_MATCH)
 
 
 def schema() -> None:
-    """`faq schema`: the catalogue's JSON Schema."""
+    """`faq schema`: the JSON Schema of the active catalogue's files, with the values its `vocabulary:` allow."""
     import json
 
+    from faq_cli import index
+    from faq_cli.model import Catalogue, CatalogueInfo
+    from faq_cli.render.progress import index_progress
     from faq_cli.schema import catalogue_schema
 
-    sys.stdout.write(json.dumps(catalogue_schema(), indent=2) + "\n")
+    # A catalogue with problems still has its vocabulary: the schema is what helps to fix them.
+    checked = index.check(_layers(), progress=index_progress(), derivers=derivers(), notice=_notice)
+    choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers)).choices()
+    sys.stdout.write(json.dumps(catalogue_schema(choices), indent=2) + "\n")
 
 
 def stats(as_json: bool = False) -> None:
@@ -515,7 +570,7 @@ def stats(as_json: bool = False) -> None:
         return
     from faq_cli.render import charts
 
-    _show(charts.stats(result))
+    _show(charts.stats(result, _prog()))
 
 
 def init(directory: str) -> None:
@@ -534,3 +589,390 @@ def init(directory: str) -> None:
     from faq_cli.render import terminal
 
     terminal.out(terminal.written(written, directory), page=State.pager, soft_wrap=True)
+
+
+# ---- the catalogues added on top of the bundled one ---------------------------------------------------
+
+
+def catalogue_list(as_json: bool = False) -> None:
+    """`faq catalogue list`: each active layer with its path, entry counts, `as_of` date and age."""
+    import datetime as dt
+
+    from faq_cli import catalogues, index
+    from faq_cli.layers import LayerError, data_paths, read_registry
+    from faq_cli.render.progress import index_progress
+
+    layers = _layers()
+    checked = index.check(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
+    try:
+        registry = read_registry()
+    except LayerError:
+        registry = []
+    rows = catalogues.listing(layers, checked.layers, checked.counts, checked.problems, registry, dt.date.today())
+    if as_json:
+        from faq_cli.render import json as jr
+
+        _emit_json(jr.catalogue_list(rows))
+        return
+    from faq_cli.render import terminal
+
+    unused = len(registry) if data_paths(State.data) is not None else 0
+    _show(terminal.catalogue_list(rows, unused, _prog()))
+
+
+def catalogue_add(name: str, source: str) -> None:
+    """`faq catalogue add`: clone a git repository, or register a local folder, as a layer on top."""
+    from faq_cli import catalogues
+    from faq_cli.layers import LayerError, data_paths
+    from faq_cli.render import terminal
+
+    try:
+        added = catalogues.add(name, source)
+    except catalogues.NotACatalogue as exc:
+        _problems_then_fail(exc.problems, str(exc))
+    except (catalogues.CataloguesError, LayerError) as exc:
+        _fail(str(exc))
+    terminal.out(terminal.catalogue_added(added, data_paths(State.data) is not None), page=False, soft_wrap=True)
+
+
+def catalogue_update(name: str | None = None) -> None:
+    """`faq catalogue update`: fetch and fast-forward git catalogues, keeping any new version that does not validate."""
+    from faq_cli import catalogues
+    from faq_cli.layers import LayerError
+    from faq_cli.render import terminal
+
+    try:
+        results = catalogues.update(name)
+    except (catalogues.CataloguesError, LayerError) as exc:
+        _fail(str(exc))
+    if not results:
+        terminal.out(terminal.plain_line("no catalogue from git to update (faq catalogue add NAME URL adds one)"), page=False)
+        return
+    failed = False
+    for result in results:
+        if result.status in ("kept", "failed"):
+            failed = True
+            for problem in result.problems:
+                terminal.print_problem(str(problem))
+            terminal.print_error(result.message)
+        else:
+            terminal.out(terminal.plain_line(result.message), page=False, soft_wrap=True)
+    if failed:
+        raise Exit(EXIT_NO_MATCH)
+
+
+def catalogue_remove(name: str) -> None:
+    """`faq catalogue remove`: forget a catalogue; a clone is deleted, a local folder is left where it is."""
+    from faq_cli import catalogues
+    from faq_cli.layers import LayerError
+    from faq_cli.render import terminal
+
+    try:
+        removed = catalogues.remove(name)
+    except (catalogues.CataloguesError, LayerError) as exc:
+        _fail(str(exc))
+    kept = "" if removed.kind == "git" else f" (the folder {removed.path} is left as it is)"
+    terminal.out(terminal.plain_line(f"removed {removed.name}{kept}"), page=False, soft_wrap=True)
+
+
+def _problems_then_fail(problems: list[Any], message: str) -> NoReturn:
+    """Each problem on a line of stderr (path:line:col: message), then the error line; exit 2."""
+    from faq_cli.render import terminal
+
+    for problem in problems:
+        terminal.print_problem(str(problem))
+    _fail(message)
+
+
+# ---- writing and changing entries ---------------------------------------------------------------------
+
+
+def _stack_with(into: str | None) -> tuple[list[Layer], int]:
+    """The active layers, with `--into PATH` on top when it is not one of them; and the number of the layer
+    to write to (`--into`, else the last layer)."""
+    import os
+
+    from faq_cli.layers import given_layer
+
+    layers = _layers()
+    if into is None:
+        return layers, len(layers) - 1
+    wanted = os.path.abspath(into)
+    for n, layer in enumerate(layers):
+        if os.path.abspath(layer.path) == wanted:
+            return layers, n
+    return [*layers, given_layer(into)], len(layers)
+
+
+def _writable(layer: Layer, what: str) -> None:
+    if layer.writable:
+        return
+    if layer.kind == "bundled":
+        why = "the bundled catalogue is read-only"
+    else:
+        why = f"'{layer.name}' is a clone that faq catalogue update keeps, so it is read-only"
+    _fail(f"cannot {what} there: {why}; give --into DIR (a folder of your own; it is made if missing)")
+
+
+def _fresh_id(kind: str, taken: set[str]) -> str:
+    n, entry_id = 1, f"new-{kind}"
+    while entry_id in taken:
+        n += 1
+        entry_id = f"new-{kind}-{n}"
+    return entry_id
+
+
+def new(kind: str, into: str | None = None) -> None:
+    """`faq new KIND`: write an entry in the editor; checked against the catalogue and added to the right file."""
+    import datetime as dt
+
+    from faq_cli import editing, index
+    from faq_cli.model import Catalogue, CatalogueInfo
+
+    layers, target = _stack_with(into)
+    _writable(layers[target], "write a new entry")
+    progress, derive = _quiet_progress(), derivers()
+    checked = index.check(layers, progress=progress, derivers=derive, notice=_notice)
+    choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers[: target + 1])).choices()
+    section = editing.KINDS[kind]
+    try:
+        spot = editing.spot_for(layers[target], section)
+        editor = editing.editor_command()
+        text = editing.template(
+            kind, _fresh_id(kind, index.known_ids(layers, progress, derive)), str(spot.path), choices, dt.date.today()
+        )
+        draft = editing.new_draft(kind, text)
+    except editing.EditError as exc:
+        _fail(str(exc))
+    skip = editing.template_comments(text)
+    _compose(draft, layers, target, spot, section, skip, checked.problems, editor, editing.first_blank_field(text), kind, None)
+
+
+def _compose(
+    draft: Any,
+    layers: list[Layer],
+    target: int,
+    spot: Any,
+    section: str,
+    skip: set[str],
+    before: list[Any],
+    editor: list[str],
+    line: int,
+    kind: str,
+    replaces: str | None,
+) -> None:
+    """The rounds of editing a draft entry until it can be added to `spot`; then add it, or keep the draft."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from faq_cli import editing, index
+    from faq_cli.catalogue import read_file_as
+    from faq_cli.render import terminal
+    from faq_cli.yamlfile import parse_file
+
+    ready: dict[str, Any] = {}  # what the last check placed: the file's new text, the entry's line and id
+
+    def check(body: str) -> tuple[list[tuple[int, str]], list[str]]:
+        ready.clear()
+        with tempfile.TemporaryDirectory(prefix="faq-new-") as folder:
+            copy = Path(folder, "draft.yaml")
+            copy.write_bytes(body.encode("utf-8", "surrogateescape"))
+            read = read_file_as(copy, "draft")
+            if read.problems:
+                return [(p.line, p.message) for p in read.problems], []
+            data = parse_file(copy).data
+            wrong = [k for k in (data or {}) if k != section]
+            if data is None or wrong or section not in data:
+                where = data.key_marks[wrong[0]][0] if data is not None and wrong else 1
+                return [(where, f"write one {kind} under '{section}:' and nothing else here")], []
+            entry = editing.draft_entry(body, data, section, skip)
+            if entry is None:
+                return [
+                    (data.key_marks[section][0], f"write exactly one {kind} under '{section}:' (faq new again for the next)")
+                ], []
+            placed = editing.place(spot, entry)
+            candidate = Path(folder, "candidate.yaml")
+            candidate.write_bytes(placed.text.encode("utf-8", "surrogateescape"))
+            after = index.check_replacing(layers, target, str(spot.path), candidate, _quiet_progress(), derivers())
+        here = os.path.abspath(spot.path)
+
+        def mine(p: Any) -> bool:
+            return bool(os.path.abspath(p.path) == here and placed.first <= p.line < placed.first + placed.lines)
+
+        located, elsewhere = [], []
+        for p in editing.introduced(before, after, mine):
+            if mine(p):
+                located.append((entry.draft_lines[p.line - placed.first], p.message))
+            else:
+                elsewhere.append(str(p))
+        if not located and not elsewhere:
+            ready.update(text=placed.text, first=placed.first, id=entry.entry_id or "")
+        return located, elsewhere
+
+    head = f"not added yet: fix what is listed and save, or save without a change to give up ({draft})"
+    try:
+        with editing.stop_on_signals():
+            outcome = editing.rounds(draft, check, editor, line, head)
+    except editing.Stopped as stop:
+        terminal.print_error(f"stopped: the {kind} was not added; your draft is kept in {draft}")
+        raise Exit(128 + stop.signum) from None
+    except editing.EditError as exc:
+        terminal.print_note(f"your draft is kept in {draft}")
+        _fail(str(exc))
+    if outcome.how == "unchanged":
+        draft.unlink(missing_ok=True)
+        terminal.out(terminal.plain_line(f"nothing added: the {kind} was not changed"), page=False)
+        return
+    if outcome.how == "gave_up":
+        terminal.print_error(f"the {kind} was not added; your draft is kept in {draft}")
+        raise Exit(EXIT_NO_MATCH)
+    try:
+        editing.write_text(spot.path, ready["text"])
+    except editing.EditError as exc:
+        terminal.print_note(f"your draft is kept in {draft}")
+        _fail(str(exc))
+    draft.unlink(missing_ok=True)
+    done = f"added {kind} '{ready['id']}' to {spot.path}:{ready['first']}"
+    if replaces:
+        done += f"; it replaces the one in '{replaces}'"
+    terminal.out(terminal.plain_line(done), page=False, soft_wrap=True)
+    active = {os.path.abspath(layer.path) for layer in _layers()}
+    if os.path.abspath(layers[target].path) not in active:
+        where = layers[target].path
+        terminal.print_note(f"{where} is not an active catalogue: read it with --data {where}, or faq catalogue add NAME {where}")
+
+
+def _quiet_progress() -> Any:
+    from faq_cli.render.progress import index_progress
+
+    return index_progress()
+
+
+def edit(entry_id: str, kind: str | None = None, into: str | None = None) -> None:
+    """`faq edit ID`: change an entry in the editor at its line; a change that does not validate is not kept."""
+    import difflib
+
+    from faq_cli import editing, index
+
+    layers, target = _stack_with(into)
+    progress, derive = _quiet_progress(), derivers()
+    places = index.locate(layers, entry_id, progress, derive)
+    if kind is not None:
+        places = [p for p in places if p.section == editing.KINDS[kind]]
+    if not places:
+        close = difflib.get_close_matches(entry_id, sorted(index.known_ids(layers, progress, derive)), n=1, cutoff=0.7)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (faq search WORDS finds entries and their ids)"
+        _fail(f"no entry has the id '{entry_id}'{hint}", EXIT_NO_MATCH)
+    sections = sorted({p.section for p in places})
+    if len(sections) > 1:
+        kinds = " and ".join(k for k, s in editing.KINDS.items() if s in sections)
+        _fail(f"'{entry_id}' names a {kinds}: say which with --kind")
+    place = places[-1]  # the version the catalogue shows: the one in the highest layer
+    checked = index.check(layers, progress=progress, derivers=derive, notice=_notice)
+    try:
+        editor = editing.editor_command()
+    except editing.EditError as exc:
+        _fail(str(exc))
+    if into is None and layers[place.layer].writable:
+        _edit_in_place(place, layers, checked.problems, editor)
+        return
+    if into is None:  # from a read-only layer: the new version goes on top, in the last layer that can take it
+        target = max((n for n, layer in enumerate(layers) if layer.writable), default=-1)
+        if target < place.layer:
+            _writable(layers[place.layer], "change it")
+    _writable(layers[target], "write it")
+    if target <= place.layer:
+        _fail(
+            f"'{entry_id}' is in '{layers[place.layer].name}', above {layers[target].path}: a version there would not replace it"
+        )
+    from pathlib import Path
+
+    section = place.section
+    noun = next(k for k, s in editing.KINDS.items() if s == section)
+    try:
+        spot = editing.spot_for(layers[target], section)
+        body = editing.entry_text(Path(place.path), section, entry_id)
+        note = f"Your version of {noun} '{entry_id}' from '{layers[place.layer].name}': it replaces that one."
+        text = editing.draft_for(section, body, str(spot.path), note)
+        draft = editing.new_draft(noun, text)
+    except editing.EditError as exc:
+        _fail(str(exc))
+    skip = editing.template_comments(text)
+    _compose(draft, layers, target, spot, section, skip, checked.problems, editor, 4, noun, layers[place.layer].name)
+
+
+def _restore_on_stop(path: Any, original: bytes, signum: int) -> NoReturn:
+    """faq was stopped while `path` was being edited: keep what is in it as a draft, then put back its old text."""
+    from faq_cli import editing
+    from faq_cli.render import terminal
+
+    text = editing.read_text(path)
+    if text.encode("utf-8", "surrogateescape") == original:
+        terminal.print_error(f"stopped: {path} was not changed")
+        raise Exit(128 + signum)
+    try:
+        draft = editing.new_draft(path.stem, editing.strip_block(text))
+        editing.write_file(path, original)
+    except editing.EditError as exc:
+        _fail(f"stopped: {exc}; your edit is left in {path}", 128 + signum)
+    terminal.print_error(f"stopped: {path} is as it was before; your edit is kept in {draft}")
+    raise Exit(128 + signum)
+
+
+def _edit_in_place(place: Any, layers: list[Layer], before: list[Any], editor: list[str]) -> None:
+    """Edit the file holding the entry; a change that leaves a new problem is reopened, or undone on giving up."""
+    import os
+    from pathlib import Path
+
+    from faq_cli import editing, index
+    from faq_cli.render import terminal
+
+    path = Path(place.path)
+    try:
+        original = path.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror or exc}")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        _fail(f"cannot edit {path}: it may not be written (its permissions)")
+    here = os.path.abspath(path)
+
+    def check(body: str) -> tuple[list[tuple[int, str]], list[str]]:
+        editing.write_text(path, body)
+        after = index.check(layers, progress=_quiet_progress(), derivers=derivers()).problems
+        located, elsewhere = [], []
+        for p in editing.introduced(before, after, lambda p: os.path.abspath(p.path) == here):
+            if os.path.abspath(p.path) == here and p.line:
+                located.append((p.line, p.message))
+            else:
+                elsewhere.append(str(p))
+        return located, elsewhere
+
+    head = "not kept yet: fix what is listed and save, or save without a change to give up (the file is then restored)"
+    try:
+        with editing.stop_on_signals():
+            outcome = editing.rounds(path, check, editor, place.line, head)
+    except editing.Stopped as stop:  # killed, or the terminal closed: the file as it was, the edit as a draft
+        _restore_on_stop(path, original, stop.signum)
+    except editing.EditError as exc:
+        changed = editing.read_text(path).encode("utf-8", "surrogateescape") != original
+        _fail(f"{exc}; {path} holds your edit as it stands" if changed else str(exc))
+    if outcome.how == "unchanged":
+        terminal.out(terminal.plain_line(f"no change to {path}"), page=False, soft_wrap=True)
+        return
+    if outcome.how == "gave_up":
+        try:  # the edit is saved before the file is restored: if it cannot be, the edit stays in the file
+            draft = editing.new_draft(path.stem, outcome.text)
+        except editing.EditError as exc:
+            _fail(f"{exc}; your edit is left in {path}")
+        try:
+            editing.write_file(path, original)
+        except editing.EditError as exc:
+            _fail(f"{exc}; your edit is kept in {draft}")
+        terminal.print_error(f"{path} is as it was before; your edit is kept in {draft}")
+        raise Exit(EXIT_NO_MATCH)
+    try:
+        editing.write_text(path, outcome.text)
+    except editing.EditError as exc:
+        _fail(str(exc))
+    terminal.out(terminal.plain_line(f"saved {path}"), page=False, soft_wrap=True)

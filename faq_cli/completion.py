@@ -31,10 +31,11 @@ def _quietly(ctx: typer.Context, incomplete: str, complete: Callable[[Catalogue,
 
 
 def _catalogue(ctx: typer.Context) -> Catalogue:
-    from faq_cli.catalogue import active_paths, load_catalogue
+    from faq_cli.catalogue import load_catalogue
+    from faq_cli.layers import active_layers
 
     data = ctx.find_root().params.get("data")
-    return load_catalogue(active_paths(list(data) if data else None))
+    return load_catalogue(active_layers(list(data) if data else None))
 
 
 def _starts(options: Iterable[tuple[str, str]], incomplete: str) -> Candidates:
@@ -118,6 +119,19 @@ def question_ids(ctx: typer.Context, incomplete: str) -> Candidates:
         numbered = lambda c, _: ((str(n), q.question) for n, q in enumerate(c.questions.values(), start=1))  # noqa: E731
         return _quietly(ctx, incomplete, numbered)
     return _quietly(ctx, incomplete, lambda c, _: ((q.id, q.question) for q in c.questions.values()))
+
+
+def entry_ids(ctx: typer.Context, incomplete: str) -> Candidates:
+    """The id of every entry, with what it is as help (for `faq edit`)."""
+
+    def complete(c: Catalogue, _: str) -> Iterable[tuple[str, str]]:
+        yield from ((q.id, q.question) for q in c.questions.values())
+        yield from ((p.id, p.name) for p in c.people.values())
+        yield from ((i.id, i.title) for i in c.incidents.values())
+        yield from ((e.id, e.title) for e in c.events.values())
+        yield from ((s.id, s.title) for s in c.sources.values())
+
+    return _quietly(ctx, incomplete, complete)
 
 
 def _next_words(catalogue: Catalogue, typed: list[str], incomplete: str) -> Iterable[tuple[str, str]]:

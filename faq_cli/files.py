@@ -8,30 +8,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from faq_cli.errors import Problem
+from faq_cli.layers import ENV_DATA as ENV_DATA  # re-exported: older callers import these from here
+from faq_cli.layers import Layer, active_layers
+from faq_cli.layers import bundled_path as bundled_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
-ENV_DATA = "FAQ_CLI_DATA"
 MAX_DEPTH = 32  # directories below a catalogue path that are read; a deeper one is a problem, never a crash
 
 
-def bundled_path() -> Path:
-    """The bundled catalogue: inside the installed package, or beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if installed.is_dir() else here.parent / "data"
-
-
-def active_paths(data: Sequence[str] | None, environ: dict[str, str] | None = None) -> list[str]:
-    """`--data` paths, else `FAQ_CLI_DATA`, else the bundled catalogue."""
-    if data:
-        return list(data)
-    env = (environ if environ is not None else os.environ).get(ENV_DATA, "")
-    parts = [p for p in env.split(os.pathsep) if p.strip()]
-    return parts or [str(bundled_path())]
+def active_paths(data: Sequence[str] | None, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The paths of the active layers (see `layers.active_layers`)."""
+    return [layer.path for layer in active_layers(data, environ)]
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -57,6 +48,22 @@ def catalogue_files(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
         else:
             files.append(path)  # parse_file says what is wrong with a missing path, FIFO, loop…
     return files, problems
+
+
+def layer_files(layers: Sequence[Layer]) -> tuple[list[tuple[Path, int]], list[Problem]]:
+    """Each layer's files with the layer's number, in order; a file already in an earlier layer is read there only."""
+    found: list[tuple[Path, int]] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for n, layer in enumerate(layers):
+        files, missing = catalogue_files([layer.path])
+        problems += missing
+        for file in files:
+            key = os.path.abspath(file)
+            if key not in seen:
+                seen.add(key)
+                found.append((file, n))
+    return found, problems
 
 
 def _walk_yaml(root: Path, problems: list[Problem]) -> Iterator[Path]:

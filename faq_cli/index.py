@@ -1,8 +1,9 @@
 """The compiled index of a catalogue: build, store, load, invalidate.
 
 The YAML files stay the single source of truth; the index is a disposable
-SQLite file in the user cache directory, one per set of catalogue paths. Each
-call stats the catalogue's files; a file whose size, mtime or inode changed is
+SQLite file in the user cache directory, one per stack of catalogue layers.
+Each call stats the catalogue's files; a file whose size, mtime, ctime or inode
+changed is
 hashed, and only a file whose content changed is parsed again; the checks
 across files (repeated ids, references) then run over sets of ids kept per
 file, reading a file's entries only to place a problem. A fresh index
@@ -41,13 +42,14 @@ try:  # hashlib's own import loads OpenSSL (2-3 ms a call); BLAKE2 is built into
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 from faq_cli.errors import CatalogueError, Problem
-from faq_cli.files import catalogue_files
+from faq_cli.files import layer_files, shown
+from faq_cli.layers import Layer, as_layers
 from faq_cli.record import MISSING, fields, is_record
 
 if TYPE_CHECKING:
     from faq_cli.catalogue import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 8"
+FORMAT = "faq-cli index 9"
 # A file modified this recently may change again within the same mtime tick, so
 # its stat is not trusted on the next call (git's "racily clean" problem).
 RACY_NS = 2_000_000_000
@@ -68,8 +70,9 @@ Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, mode:
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
-    path BLOB PRIMARY KEY, ord INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, mode INTEGER,
-    digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL, sum INTEGER NOT NULL, refs TEXT NOT NULL
+    path BLOB PRIMARY KEY, ord INTEGER NOT NULL, layer INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    inode INTEGER, mode INTEGER, digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL,
+    sum INTEGER NOT NULL, refs TEXT NOT NULL
 );
 CREATE TABLE entries(
     file BLOB NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -85,11 +88,19 @@ CREATE TABLE derived(
     name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, sum INTEGER NOT NULL, PRIMARY KEY(name, key)
 ) WITHOUT ROWID;
 CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT, sum INTEGER NOT NULL);
+CREATE TABLE shadowed(entry INTEGER PRIMARY KEY);
+CREATE TABLE placed(entry INTEGER PRIMARY KEY, ord INTEGER NOT NULL, pos INTEGER NOT NULL);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
 # Every row of entries, markdown, derived and files carries `sum`, the checksum of what it holds (see _sum), and
 # meta a "sum" of the rest: a row that fails it means the index is damaged, so it is removed and built anew.
+# (shadowed and placed are checked whole against meta's "layering" when the index is opened.)
 _TEXT_TABLES = {"incidents": "incident_text"}
+# Entries a later layer replaces are left out of every lookup (`shadowed`), and the entry that replaces
+# one takes its place in file order (`placed`): both are worked out anew by every build.
+LIVE = "e.rowid NOT IN (SELECT entry FROM shadowed)"
+FROM_LIVE = "entries e JOIN files f ON f.path = e.file LEFT JOIN placed p ON p.entry = e.rowid"
+IN_ORDER = "ORDER BY coalesce(p.ord, f.ord), coalesce(p.pos, e.pos)"
 # The Markdown field of each section that the terminal renders as Markdown (render/terminal.py's markdown()):
 # parsed once here, so a warm lookup renders it without importing markdown-it. One field per entry at most.
 MARKDOWN_FIELDS = {"questions": "answer", "incidents": "summary", "people": "summary"}
@@ -133,21 +144,22 @@ def code_fingerprint() -> str:
     return blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def index_name(paths: Sequence[str]) -> str:
-    """One index file per set of catalogue paths, as given and as absolute paths."""
-    key = json.dumps([list(paths), [os.path.abspath(p) for p in paths]])
+def index_name(layers: Sequence[str | Layer]) -> str:
+    """One index file per stack of layers: their names, and their paths as given and as absolute paths."""
+    stack = as_layers(layers)
+    key = json.dumps([[x.name for x in stack], [x.path for x in stack], [os.path.abspath(x.path) for x in stack]])
     digest = blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return f"catalogue-{digest}.sqlite"
 
 
-def _place(paths: Sequence[str], notice: Notice) -> Path | None:
-    """Where the index of `paths` lives, in a directory only this user can write; None when there is none."""
+def _place(layers: Sequence[Layer], notice: Notice) -> Path | None:
+    """Where the index of these layers lives, in a directory only this user can write; None when there is none."""
     from faq_cli import cache
 
     try:
         base = cache.cache_dir()
         folder = cache.private_folder(base)
-        name = index_name(paths)
+        name = index_name(layers)
     except (OSError, RuntimeError, ValueError):  # no home directory, a read-only or unusable path…
         return None
     if folder is None:
@@ -160,32 +172,174 @@ def _place(paths: Sequence[str], notice: Notice) -> Path | None:
 
 
 def load(
-    paths: Sequence[str],
+    paths: Sequence[str | Layer],
     progress: Progress | None = None,
     derivers: Mapping[str, Deriver] | None = None,
     notice: Notice | None = None,
 ) -> m.Catalogue:
-    """The catalogue under `paths`, served from its index; raises CatalogueError when it is invalid.
-    `notice` hears, in one line, of an index that is not to be trusted and so is ignored."""
-    files, extra = catalogue_files(paths)
-    names = [str(f) for f in files]
-    state = _state(paths, names, progress, derivers or {}, notice or _quiet)
+    """The catalogue of these layers (a plain path is a layer of its own), served from its index; raises
+    CatalogueError when it is invalid. `notice` hears, in one line, of an index that is not to be trusted and
+    so is ignored."""
+    layers = as_layers(paths)
+    state, extra = _opened(layers, progress, derivers, notice)
     problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
     if problems:
         raise CatalogueError(problems)
-    return state.catalogue(paths)
+    return state.catalogue(layers)
+
+
+@dataclass(slots=True)
+class Checked:
+    """What `faq validate` reports: every problem, the files skipped as not being catalogue files, how many
+    files were read, and each layer with its entry counts (which count only the files without a problem)."""
+
+    problems: list[Problem]
+    notes: list[Problem]
+    files: int
+    layers: list[m.CatalogueLayer]
+    counts: list[dict[str, int]]
 
 
 def check(
-    paths: Sequence[str],
+    paths: Sequence[str | Layer],
     progress: Progress | None = None,
     derivers: Mapping[str, Deriver] | None = None,
     notice: Notice | None = None,
-) -> tuple[list[Problem], int]:
-    """Every problem of the catalogue under `paths` and its number of files, from the index (for `faq validate`)."""
-    files, extra = catalogue_files(paths)
-    state = _state(paths, [str(f) for f in files], progress, derivers or {}, notice or _quiet)
-    return sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column)), len(files)
+) -> Checked:
+    """Every problem of the catalogue of these layers, from the index (for `faq validate` and `faq catalogue list`)."""
+    layers = as_layers(paths)
+    state, extra = _opened(layers, progress, derivers, notice)
+    problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
+    state.bound()
+    return Checked(problems, state.notes, len(state.files) - len(state.notes), state.layers, state.counts(len(layers)))
+
+
+def check_replacing(
+    paths: Sequence[str | Layer],
+    layer: int,
+    path: str,
+    content: Path,
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
+) -> list[Problem]:
+    """Every problem the catalogue would have if the file `path` of layer number `layer` held what the file
+    `content` holds (a draft about to be saved; `path` may not exist yet). Only `content` is parsed: the other
+    files' checks come from the index."""
+    from faq_cli.catalogue import file_refs, merge, read_file_as
+
+    layers = as_layers(paths)
+    # the index of the catalogue as it is, kept as it is
+    state, extra, rows = _sound_files(layers, progress, derivers, notice)
+    stored = {name: (problems, checks) for name, _, problems, checks in rows}
+    named = [(name, n) for name, n, _, _ in rows]
+    # The layer's own path stands for it no more once the file is written there (a folder that does not exist yet).
+    root = os.path.abspath(layers[layer].path)
+    extra = [p for p in extra if os.path.abspath(p.path) != os.path.abspath(shown(root))]
+    kept = [(name, n) for name, n in named if not (n == layer and os.path.abspath(name) == root and not os.path.exists(name))]
+    others = [(name, n) for name, n in kept if os.path.abspath(name) != os.path.abspath(path)]
+    order = [*others]
+    at = max((i + 1 for i, (_, n) in enumerate(others) if n <= layer), default=0)
+    order.insert(at, (path, layer))
+    refs = []
+    for name, n in order:
+        if name == path:
+            read = read_file_as(content, shown(path))
+            read.layer = n
+            found = file_refs(read)
+        else:
+            problems, checks = stored[name]
+            found = _decode_refs(state.db, name, [Problem(*p) for p in json.loads(problems)], checks)
+            found.layer = n
+        refs.append(found)
+    merged = merge(refs, [(x.name, shown(x.path)) for x in layers], extra)
+    return merged.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an entry is written: its layer's number, section, file and the line of its id."""
+
+    layer: int
+    section: str
+    path: str
+    line: int
+
+
+def locate(
+    paths: Sequence[str | Layer],
+    entry_id: str,
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
+) -> list[Place]:
+    """Every place an entry with this id is written, lowest layer first (a file with problems included)."""
+    state, _, rows = _sound_files(as_layers(paths), progress, derivers, notice)
+    found = []
+    for path, layer, _, checks in rows:
+        ids = json.loads(checks)["ids"]
+        sections = [section for section, items in ids.items() if entry_id in items]
+        if not sections:
+            continue
+        state.bound()
+        refs = state.db.execute("SELECT refs FROM files WHERE path = ?", (_key(path),)).fetchone()[0]
+        for entry in _decode_entries(refs):
+            if entry.id == entry_id and entry.section in sections:
+                found.append(Place(layer, entry.section, path, entry.mark[0]))
+    return found
+
+
+def known_ids(
+    paths: Sequence[str | Layer],
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
+) -> set[str]:
+    """Every id any file of these layers gives an entry, in any section."""
+    _, _, rows = _sound_files(as_layers(paths), progress, derivers, notice)
+    found: set[str] = set()
+    for _, _, _, checks in rows:
+        for items in json.loads(checks)["ids"].values():
+            found.update(items)
+    return found
+
+
+def _opened(
+    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None, notice: Notice | None
+) -> tuple[_Index, list[Problem]]:
+    files, extra = layer_files(layers)
+    return _state(layers, [(str(f), n) for f, n in files], progress, derivers or {}, notice or _quiet), extra
+
+
+FileRow = tuple[str, int, str, str]  # a file's name, layer number, problems and checks, as the index keeps them
+
+
+def _sound_files(
+    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None, notice: Notice | None
+) -> tuple[_Index, list[Problem], list[FileRow]]:
+    """The index of these layers with its files' rows in order, each checked against its checksum; an index
+    whose rows fail is removed and built anew."""
+    state, extra = _opened(layers, progress, derivers, notice)
+    try:
+        return state, extra, _file_rows(state)
+    except (sqlite3.Error, ValueError):
+        if state.target is None:
+            raise
+        _discard(state.target, state.identity)
+    state, extra = _opened(layers, progress, derivers, notice)
+    return state, extra, _file_rows(state)
+
+
+def _file_rows(state: _Index) -> list[FileRow]:
+    state.bound()
+    found = []
+    for path, layer, problems, spans, checks, total in state.db.execute(
+        "SELECT path, layer, problems, spans, checks, sum FROM files ORDER BY ord"
+    ):
+        if _files_sum(problems, spans, checks) != total:
+            raise _Damaged("a file row fails its checksum")
+        found.append((_name(path), int(layer), problems, checks))
+    return found
 
 
 def _quiet(message: str) -> None:
@@ -193,13 +347,20 @@ def _quiet(message: str) -> None:
 
 
 def _state(
-    paths: Sequence[str], names: list[str], progress: Progress | None, derivers: Mapping[str, Deriver], notice: Notice
+    layers: Sequence[Layer],
+    files: list[tuple[str, int]],
+    progress: Progress | None,
+    derivers: Mapping[str, Deriver],
+    notice: Notice,
 ) -> _Index:
-    """The index for `names`: the cached one when fresh, else updated or rebuilt (one build at a time)."""
+    """The index for these files (each with its layer's number): the cached one when fresh, else updated or
+    rebuilt (one build at a time)."""
     from faq_cli import cache
 
+    names = [name for name, _ in files]
     stamps = {name: _stamp(name) for name in names}
-    target = _place(paths, notice)
+    layout = _Layout(list(layers), dict(files))
+    target = _place(layers, notice)
     old = _open_cached(target, notice) if target is not None else None
     plan = _plan_from(old, names, stamps)
     if old is not None and plan.fresh:
@@ -207,7 +368,7 @@ def _state(
             _record_touched(target, old, plan.touched)
         return old
     if target is None:
-        return _build(None, old, plan, stamps, progress, paths, derivers)
+        return _build(None, old, plan, stamps, progress, layout, derivers)
     with cache.BuildLock(target.with_suffix(".lock"), progress) as lock:
         if lock.waited:  # another process held the lock: it may have built what we need
             newer = _open_cached(target, _quiet)
@@ -219,7 +380,18 @@ def _state(
                     return newer
         if lock.held:
             cache.sweep(target)
-        return _build(target if lock.held else None, old, plan, stamps, progress, paths, derivers)
+        return _build(target if lock.held else None, old, plan, stamps, progress, layout, derivers)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """The layers, and the layer each file belongs to."""
+
+    layers: list[Layer]
+    layer_of: dict[str, int]
+
+    def name_of(self, path: str) -> str:
+        return self.layers[self.layer_of.get(path, 0)].name if self.layers else ""
 
 
 def _plan_from(old: _Index | None, names: list[str], stamps: dict[str, Stamp | None]) -> _Plan:
@@ -246,9 +418,11 @@ class _Index:
     identity: tuple[int, int] = (0, 0)  # that file's device and inode when it was opened
     overlay: dict[str, Stamp] = field(default_factory=dict)  # newer stamps of unchanged files (see _record_touched)
     bound: Callable[[], None] = lambda: None  # restarts the time bound on the next statement (see _bounded)
+    layers: list[m.CatalogueLayer] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
-    def catalogue(self, paths: Sequence[str]) -> m.Catalogue:
-        store = Store(self.db, paths, self.synonyms)
+    def catalogue(self, layers: Sequence[Layer]) -> m.Catalogue:
+        store = Store(self.db, layers, self.synonyms)
         store.target, store.identity, store.bound = self.target, self.identity, self.bound
         store.catalogue = m.Catalogue(
             info=self.info,
@@ -259,8 +433,19 @@ class _Index:
             events=Section(store, "events"),
             questions=Section(store, "questions"),
             index=store,
+            layers=tuple(self.layers),
         )
         return store.catalogue
+
+    def counts(self, layers: int) -> list[dict[str, int]]:
+        """Per layer, how many entries of each section it defines (those it replaces included)."""
+        found: list[dict[str, int]] = [dict.fromkeys(m.ENTRY_SECTIONS, 0) for _ in range(layers)]
+        for layer, section, count in self.db.execute(
+            "SELECT f.layer, e.section, count(*) FROM entries e JOIN files f ON f.path = e.file GROUP BY f.layer, e.section"
+        ):
+            if 0 <= layer < layers:
+                found[layer][section] = count
+        return found
 
 
 def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
@@ -353,15 +538,39 @@ def _read_index(db: sqlite3.Connection, meta: dict[str, str]) -> _Index:
     if meta.get("sum") != _meta_sum(meta):
         raise ValueError("the index's catalogue-wide facts are damaged")
     problems = [Problem(*p) for p in json.loads(meta["problems"])]
+    notes = [Problem(*p) for p in json.loads(meta["notes"])]
     info = _decode(meta["info"])
     if not isinstance(info, m.CatalogueInfo):
         raise ValueError("no catalogue info")
+    layers = [_decode_layer(item) for item in _decode(meta["layers"])]
+    if meta.get("layering") != _layering_sum(db):
+        raise ValueError("the index's table of replaced entries is damaged")
     synonyms = tuple(tuple(str(t) for t in group) for group in json.loads(meta["synonyms"]))
     files = {
         _name(row[0]): _FileRow(row[1], tuple(row[2:7]) if row[2] is not None else None, row[7])
         for row in db.execute("SELECT path, ord, size, mtime_ns, ctime_ns, inode, mode, digest FROM files")
     }
-    return _Index(db, problems, info, synonyms, files, meta.get("build", ""))
+    return _Index(db, problems, info, synonyms, files, meta.get("build", ""), layers=layers, notes=notes)
+
+
+def _encode_layer(layer: m.CatalogueLayer) -> object:
+    return {"name": layer.name, "info": _plain(layer.info), "choices": layer.choices, "header": layer.header}
+
+
+def _decode_layer(item: dict[str, Any]) -> m.CatalogueLayer:
+    info = item["info"]
+    if not isinstance(info, m.CatalogueInfo):
+        raise ValueError("no layer info")
+    choices = {str(k): tuple(str(v) for v in values) for k, values in item["choices"].items()}
+    return m.CatalogueLayer(str(item["name"]), info, choices, bool(item["header"]))
+
+
+def _layering_sum(db: sqlite3.Connection) -> str:
+    """The checksum of the entries later layers replace and of where their replacements stand (few rows: only
+    the replaced entries), kept in meta."""
+    shadowed = db.execute("SELECT entry FROM shadowed ORDER BY entry").fetchall()
+    placed = db.execute("SELECT entry, ord, pos FROM placed ORDER BY entry").fetchall()
+    return str(_sum(json.dumps([[r[0] for r in shadowed], [list(r) for r in placed]])))
 
 
 def _meta_sum(meta: Mapping[str, str]) -> str:
@@ -504,18 +713,18 @@ def _build(
     plan: _Plan,
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
-    paths: Sequence[str],
+    layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> _Index:
     """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails.
     Whatever happens, even Ctrl-C, no temporary file is left behind."""
     try:
-        return _build_once(target, old, plan, stamps, progress, paths, derivers)
+        return _build_once(target, old, plan, stamps, progress, layout, derivers)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         if old is None:
             raise
     # the old index is damaged where its checks did not look: build everything anew
-    return _build_once(target, None, _Plan(list(stamps), [], []), stamps, progress, paths, derivers)
+    return _build_once(target, None, _Plan(list(stamps), [], []), stamps, progress, layout, derivers)
 
 
 def _build_once(
@@ -524,7 +733,7 @@ def _build_once(
     plan: _Plan,
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
-    paths: Sequence[str],
+    layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> _Index:
     from faq_cli import cache
@@ -534,7 +743,7 @@ def _build_once(
         db: sqlite3.Connection | None = None
         try:
             db = _connect(temp)
-            _fill(db, old, plan, stamps, progress, paths, derivers)
+            _fill(db, old, plan, stamps, progress, layout, derivers)
             cache.sync(temp)
             os.replace(temp, target)
             temp = None
@@ -551,7 +760,7 @@ def _build_once(
                     db.close()
                 cache.remove(temp)
     db = _connect(":memory:")
-    _fill(db, old, plan, stamps, progress, paths, derivers)
+    _fill(db, old, plan, stamps, progress, layout, derivers)
     return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
 
 
@@ -561,7 +770,7 @@ def _fill(
     plan: _Plan,
     stamps: dict[str, Stamp | None],
     progress: Progress | None,
-    paths: Sequence[str],
+    layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> None:
     """Write the whole index into `db`: a copy of `old` with the changed files parsed again, or every file."""
@@ -580,13 +789,14 @@ def _fill(
         _forget(db, name)
     now = time.time_ns()
     total = len(todo) + 1
-    with contextlib.closing(_compile_all(db, todo)) as compiled_files:  # closed at once, even on Ctrl-C
+    named = [(name, layout.name_of(name)) for name in todo]
+    with contextlib.closing(_compile_all(db, named)) as compiled_files:  # closed at once, even on Ctrl-C
         for done, compiled in enumerate(compiled_files, start=1):
             _insert_file(db, compiled, _trusted(stamps[compiled.path], now) if compiled.stable else None)
             if progress is not None:
                 progress(done, total)
     for n, name in enumerate(names):
-        db.execute("UPDATE files SET ord = ? WHERE path = ?", (n, _key(name)))
+        db.execute("UPDATE files SET ord = ?, layer = ? WHERE path = ?", (n, layout.layer_of.get(name, 0), _key(name)))
     kept = {name: stamp for name, stamp in old.overlay.items() if name not in gone} if old is not None else {}
     for name, stamp in [*kept.items(), *plan.touched]:
         trusted = _trusted(stamp, now)
@@ -595,9 +805,10 @@ def _fill(
                 "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, mode = ? WHERE path = ?",
                 (*trusted, _key(name)),
             )
-    _merge(db, names)
+    _shadow(db, len(layout.layers) > 1)
+    _merge(db, names, layout)
     db.execute("DELETE FROM derived")
-    _derive(db, paths, derivers)
+    _derive(db, layout.layers, derivers)
     db.execute("COMMIT")
     # Statistics for the query planner, of this content: without them a lookup by person scans a date range.
     # (PRAGMA optimize would gather them only for tables that this build's own queries happened to use.)
@@ -617,6 +828,8 @@ def _forget_entries(db: sqlite3.Connection, name: str) -> None:
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM links WHERE entry = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM markdown WHERE entry = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM shadowed WHERE entry = ?", ((r,) for r in rowids))
+    db.executemany("DELETE FROM placed WHERE entry = ?", ((r,) for r in rowids))
     db.execute("DELETE FROM entries WHERE file = ?", (_key(name),))
 
 
@@ -655,23 +868,24 @@ STREAM_BYTES = 4_000_000
 WORKERS_FROM_BYTES = 4_000_000  # less than this in all is parsed faster here than by starting workers
 
 
-def _compile_all(db: sqlite3.Connection, names: list[str]) -> Generator[_Compiled, None, None]:
-    """Parse files and write their entries to `db`: large files here, entry by entry; the others in worker
-    processes when there are enough of them to be worth it (they parse while this process does the large ones)."""
+def _compile_all(db: sqlite3.Connection, names: list[tuple[str, str]]) -> Generator[_Compiled, None, None]:
+    """Parse files (each with the name of its layer) and write their entries to `db`: large files here, entry by
+    entry; the others in worker processes when there are enough of them to be worth it (they parse while this
+    process does the large ones)."""
     if not names:
         return
     from faq_cli import catalogue, search  # noqa: F401 - imported before forking, once
 
-    sizes = {name: st.st_size if (st := _safe_stat(name)) is not None else 0 for name in names}
-    small = [name for name in names if sizes[name] < STREAM_BYTES]
+    sizes = {name: st.st_size if (st := _safe_stat(name)) is not None else 0 for name, _ in names}
+    small = [named for named in names if sizes[named[0]] < STREAM_BYTES]
     workers = min(os.cpu_count() or 1, 4)
-    forked = workers >= 2 and len(small) >= 4 and sum(sizes[n] for n in small) >= WORKERS_FROM_BYTES
+    forked = workers >= 2 and len(small) >= 4 and sum(sizes[n] for n, _ in small) >= WORKERS_FROM_BYTES
     if forked:
         _markdown_parser()  # before forking, once
     with _Workers(small, workers if forked else 0) as parsed:
-        for name in names:
-            if sizes[name] >= STREAM_BYTES:
-                yield _compile_into(db, name)
+        for named in names:
+            if sizes[named[0]] >= STREAM_BYTES:
+                yield _compile_into(db, named)
         for compiled in parsed:
             for pos, row in enumerate(compiled.entries):
                 _insert_entry(db, compiled.path, pos, row)
@@ -685,8 +899,9 @@ def _safe_stat(name: str) -> os.stat_result | None:
         return None
 
 
-def _compile_into(db: sqlite3.Connection, name: str) -> _Compiled:
+def _compile_into(db: sqlite3.Connection, named: tuple[str, str]) -> _Compiled:
     """`_compile`, each entry written to `db` as it is read (and taken out again if the file has a problem)."""
+    name = named[0]
     pos = 0
 
     def write(row: _Row) -> None:
@@ -694,19 +909,21 @@ def _compile_into(db: sqlite3.Connection, name: str) -> _Compiled:
         _insert_entry(db, name, pos, row)
         pos += 1
 
-    compiled = _compile(name, write)
+    compiled = _compile(named, write)
     if compiled.problems:
         _forget_entries(db, name)
     return compiled
 
 
-def _compile(name: str, write: Callable[[_Row], None] | None = None) -> _Compiled:
-    """Parse and validate one file, entry by entry; keep its problems, ids and references, and its entries as
-    rows (handed to `write` as they are read, when it is given; kept in the result otherwise)."""
+def _compile(named: tuple[str, str], write: Callable[[_Row], None] | None = None) -> _Compiled:
+    """Parse and validate one file of the layer named, entry by entry; keep its problems, ids and references, and
+    its entries (which carry the layer's name) as rows (handed to `write` as they are read, when it is given;
+    kept in the result otherwise)."""
     from faq_cli.catalogue import EntryReader
 
+    name, layer = named
     before = _stamp(name)
-    reader = EntryReader(Path(name))
+    reader = EntryReader(Path(name), layer=layer)
     rows: list[_Row] = []
     keep = write or rows.append
     spans: dict[str, int] = {}
@@ -726,8 +943,8 @@ def _compile(name: str, write: Callable[[_Row], None] | None = None) -> _Compile
     stable = before is not None and reader.digest is not None and _stamp(name) == before
     problems = [(p.path, p.line, p.column, p.message) for p in reader.problems]
     if reader.failed:  # as read_file: a file that cannot be read or parsed has no entries, ids or info
-        refs, reader.info, reader.synonyms = _RefsWriter(), [], []
-    checks, detail = refs.encode(reader.info, reader.synonyms)
+        refs, reader.info, reader.synonyms, reader.choices = _RefsWriter(), [], [], {}
+    checks, detail = refs.encode(reader.info, reader.synonyms, reader.choices, reader.skipped)
     kept = rows if not problems else []
     return _Compiled(name, reader.digest, stable, problems, json.dumps(spans), checks, detail, kept)
 
@@ -736,7 +953,7 @@ def _insert_file(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | Non
     """A parsed file's row (its entries are written by _compile_all)."""
     problems = json.dumps(compiled.problems)
     db.execute(
-        "INSERT INTO files VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files VALUES (?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             _key(compiled.path),
             *(stamp or (None,) * 5),
@@ -775,7 +992,7 @@ class _Workers:
     A worker that dies leaves its files to be parsed here.
     """
 
-    def __init__(self, names: list[str], count: int) -> None:
+    def __init__(self, names: list[tuple[str, str]], count: int) -> None:
         self.names = names
         self.children: list[tuple[int, Any]] = []
         if count < 2 or not hasattr(os, "fork"):
@@ -802,16 +1019,16 @@ class _Workers:
     def _results(self) -> Iterator[_Compiled]:
         import pickle
 
-        for n, name in enumerate(self.names):
+        for n, named in enumerate(self.names):
             if not self.children:
-                yield _compile(name)
+                yield _compile(named)
                 continue
             _, stream = self.children[n % len(self.children)]
             try:
                 compiled = pickle.load(stream)
             except (EOFError, OSError, pickle.UnpicklingError, ValueError):
                 compiled = None  # the worker died: this file is parsed here
-            yield compiled if isinstance(compiled, _Compiled) and compiled.path == name else _compile(name)
+            yield compiled if isinstance(compiled, _Compiled) and compiled.path == named[0] else _compile(named)
 
     def __exit__(self, *exc: object) -> None:
         import signal
@@ -825,7 +1042,7 @@ class _Workers:
         self.children = []
 
 
-def _work(parent: int, names: list[str], write: int) -> None:  # pragma: no cover - runs in a worker process
+def _work(parent: int, names: list[tuple[str, str]], write: int) -> None:  # pragma: no cover - runs in a worker process
     """A worker's life: parse `names`, writing each result to `write`, then exit without running any cleanup."""
     import pickle
     import signal
@@ -839,8 +1056,8 @@ def _work(parent: int, names: list[str], write: int) -> None:  # pragma: no cove
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
         with os.fdopen(write, "wb") as out:
-            for name in names:
-                pickle.dump(_compile(name), out, protocol=pickle.HIGHEST_PROTOCOL)
+            for named in names:
+                pickle.dump(_compile(named), out, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0
     finally:
         os._exit(status)
@@ -858,7 +1075,7 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in a worker proce
         os._exit(0)
 
 
-def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str, Deriver]) -> None:
+def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[str, Deriver]) -> None:
     """Store what each deriver makes of the new content (nothing when the catalogue has problems: it is
     never served). A deriver that fails stores nothing: the layer above derives in memory instead."""
     if not derivers:
@@ -866,7 +1083,7 @@ def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str,
     index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
     if index.problems:
         return
-    catalogue = index.catalogue(paths)
+    catalogue = index.catalogue(layers)
     for name, derive in derivers.items():
         db.execute("SAVEPOINT derive")
         try:
@@ -877,9 +1094,10 @@ def _derive(db: sqlite3.Connection, paths: Sequence[str], derivers: Mapping[str,
             db.execute("RELEASE derive")
 
 
-def _merge(db: sqlite3.Connection, names: list[str]) -> None:
-    """The cross-file checks (duplicate ids, references) over what is kept per file; the result goes to `meta`."""
-    from faq_cli.catalogue import merge_files
+def _merge(db: sqlite3.Connection, names: list[str], layout: _Layout) -> None:
+    """The cross-file checks (duplicate ids, references, choices) over what is kept per file; the result goes to
+    `meta`."""
+    from faq_cli.catalogue import merge
 
     files = []
     longest: dict[str, int] = {}
@@ -887,20 +1105,22 @@ def _merge(db: sqlite3.Connection, names: list[str]) -> None:
         row = db.execute("SELECT problems, checks, spans, sum FROM files WHERE path = ?", (_key(name),)).fetchone()
         if _files_sum(row[0], row[2], row[1]) != row[3]:
             raise _Damaged(f"the index's row of {name} fails its checksum")
-        files.append(_decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1]))
+        refs = _decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1])
+        refs.layer = layout.layer_of.get(name, 0)
+        files.append(refs)
         for section, span in json.loads(row[2]).items():
             longest[section] = max(longest.get(section, span), span)
-    try:
-        merged = merge_files(files)
-        found: list[Problem] = []
-        info, synonyms = merged.info, merged.synonyms
-    except CatalogueError as exc:
-        found, info, synonyms = exc.problems, m.CatalogueInfo(), ()
+    merged = merge(files, [(layer.name, shown(layer.path)) for layer in layout.layers])
+    found = merged.problems
+    info, synonyms = (m.CatalogueInfo(), ()) if found else (merged.catalogue.info, merged.catalogue.synonyms)
     maxspan = {section: longest.get(section, 0) for section in ("incidents", "events")}
     meta = {
         "format": FORMAT,
         "code": code_fingerprint(),
         "problems": json.dumps([(p.path, p.line, p.column, p.message) for p in found]),
+        "notes": json.dumps([(p.path, p.line, p.column, p.message) for p in merged.notes]),
+        "layers": _json([_encode_layer(layer) for layer in merged.catalogue.layers]),
+        "layering": _layering_sum(db),
         "info": _encode(info),
         "synonyms": json.dumps(synonyms),
         "maxspan": json.dumps(maxspan),
@@ -908,6 +1128,29 @@ def _merge(db: sqlite3.Connection, names: list[str]) -> None:
     }
     meta["sum"] = _meta_sum(meta)
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def _shadow(db: sqlite3.Connection, layered: bool) -> None:
+    """Which entries a later layer replaces, and where each replacing entry stands: in the place of the first.
+
+    Within a layer an id is unique (a repeat is a problem, and such a catalogue is never served), so an
+    id stored twice in a section is an id that a later layer defines again."""
+    db.execute("DELETE FROM shadowed")
+    db.execute("DELETE FROM placed")
+    if not layered:
+        return
+    repeated = db.execute(
+        "SELECT e.section, e.id, e.rowid, f.ord, e.pos FROM entries e JOIN files f ON f.path = e.file"
+        " WHERE (e.section, e.id) IN (SELECT section, id FROM entries GROUP BY section, id HAVING count(*) > 1)"
+        " ORDER BY e.section, e.id, f.layer, f.ord, e.pos"
+    ).fetchall()
+    groups: dict[tuple[str, str], list[sqlite3.Row]] = {}
+    for row in repeated:
+        groups.setdefault((row[0], row[1]), []).append(row)
+    for rows in groups.values():
+        *replaced, last = rows
+        db.executemany("INSERT INTO shadowed VALUES (?)", ((r[2],) for r in replaced))
+        db.execute("INSERT INTO placed VALUES (?, ?, ?)", (last[2], replaced[0][3], replaced[0][4]))
 
 
 # ---- what an entry is indexed by ---------------------------------------------------------------------
@@ -1145,12 +1388,20 @@ class _RefsWriter:
                 self.refs += (self._strings.setdefault(value, value), mark[0], mark[1])
         note_refs(entry, self.by_section, self.wanted)
 
-    def encode(self, info: list[tuple[str, Any, tuple[int, int]]], synonyms: list[tuple[str, ...]]) -> tuple[str, str]:
+    def encode(
+        self,
+        info: list[tuple[str, Any, tuple[int, int]]],
+        synonyms: list[tuple[str, ...]],
+        choices: dict[str, list[str]],
+        skipped: str | None,
+    ) -> tuple[str, str]:
         checks = {
             "info": [[key, _plain(value), mark] for key, value, mark in info],
             "synonyms": synonyms,
             "ids": self.by_section,
             "wanted": {kind: sorted(ids) for kind, ids in self.wanted.items()},
+            "choices": choices,
+            "skipped": skipped,
         }
         detail = {
             "sections": self.sections,
@@ -1170,7 +1421,6 @@ def _json(value: object) -> str:
 def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], checks: str) -> FileRefs:
     """A file's FileRefs from the index; its entries are read from `db` only if the merge asks for them."""
     from faq_cli.catalogue import FileRefs
-    from faq_cli.files import shown
 
     data = json.loads(checks, object_hook=_revive)
     return FileRefs(
@@ -1181,6 +1431,8 @@ def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], che
         data["ids"],
         {kind: set(ids) for kind, ids in data["wanted"].items()},
         lambda: _decode_entries(db.execute("SELECT refs FROM files WHERE path = ?", (_key(path),)).fetchone()[0]),
+        choices=data["choices"],
+        skipped=data["skipped"],
     )
 
 
@@ -1255,9 +1507,9 @@ class Store:
     right; a damaged index is removed, so the next call builds it anew.
     """
 
-    def __init__(self, db: sqlite3.Connection, paths: Sequence[str], synonyms: tuple[tuple[str, ...], ...]) -> None:
+    def __init__(self, db: sqlite3.Connection, layers: Sequence[Layer], synonyms: tuple[tuple[str, ...], ...]) -> None:
         self.db = db
-        self.paths = list(paths)
+        self.layers = list(layers)
         self.synonyms = synonyms
         self.memory: m.Catalogue | None = None
         self.catalogue = m.Catalogue()  # the indexed catalogue this store serves, set once it exists
@@ -1277,7 +1529,7 @@ class Store:
         if self.memory is None:
             from faq_cli.catalogue import load_catalogue
 
-            self.memory = load_catalogue(self.paths)
+            self.memory = load_catalogue(self.layers)
         return self.memory
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row] | None:
@@ -1310,7 +1562,7 @@ class Store:
     # -- sections
 
     def entry(self, section: str, entry_id: str) -> Any:
-        rows = self.rows("SELECT data, sum FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        rows = self.rows(f"SELECT data, sum FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
         if rows is None:
             return getattr(self.fallback(), section).get(entry_id)
         found = self.entries(rows)
@@ -1319,23 +1571,21 @@ class Store:
         return found[0] if found else None
 
     def has(self, section: str, entry_id: str) -> bool:
-        rows = self.rows("SELECT 1 FROM entries WHERE section = ? AND id = ? LIMIT 1", (section, entry_id))
+        rows = self.rows(f"SELECT 1 FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
         if rows is None:
             return entry_id in getattr(self.fallback(), section)
         return bool(rows)
 
     def count(self, section: str) -> int:
         if section not in self._counts:
-            rows = self.rows("SELECT count(*) FROM entries WHERE section = ?", (section,))
+            rows = self.rows(f"SELECT count(*) FROM entries e WHERE section = ? AND {LIVE}", (section,))
             if rows is None:
                 return len(getattr(self.fallback(), section))
             self._counts[section] = int(rows[0][0])
         return self._counts[section]
 
     def ids(self, section: str) -> list[str]:
-        rows = self.rows(
-            "SELECT e.id FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? ORDER BY f.ord, e.pos", (section,)
-        )
+        rows = self.rows(f"SELECT e.id FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}", (section,))
         if rows is None:
             return list(getattr(self.fallback(), section))
         return [r[0] for r in rows]
@@ -1346,8 +1596,7 @@ class Store:
         try:
             self.bound()
             cursor = self.db.execute(
-                "SELECT e.id, e.data, e.sum FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ?"
-                " ORDER BY f.ord, e.pos",
+                f"SELECT e.id, e.data, e.sum FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}",
                 (section,),
             )
             while self.memory is None:
@@ -1385,11 +1634,11 @@ class Store:
         params: list[object] = [section]
         for a, b in spans:
             params += [a - reach, b, a]
-        sql = f"SELECT e.data, e.sum FROM entries e JOIN files f ON f.path = e.file WHERE e.section = ? AND ({where})"
+        sql = f"SELECT e.data, e.sum FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} AND ({where})"
         if person is not None:
             sql += " AND e.rowid IN (SELECT entry FROM links WHERE kind = 'person' AND ref = ?)"
             params.append(person)
-        rows = self.rows(sql + " ORDER BY f.ord, e.pos", params)
+        rows = self.rows(f"{sql} {IN_ORDER}", params)
         found = self.entries(rows) if rows is not None else None
         if found is None:
             return list(getattr(self.fallback(), section).values())
@@ -1401,8 +1650,8 @@ class Store:
             return []
         marks = ", ".join("?" for _ in ids)
         rows = self.rows(
-            "SELECT e.data, e.sum FROM entries e JOIN files f ON f.path = e.file WHERE e.section = 'questions' AND e.rowid IN "
-            f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) ORDER BY f.ord, e.pos",
+            f"SELECT e.data, e.sum FROM {FROM_LIVE} WHERE e.section = 'questions' AND {LIVE} AND e.rowid IN "
+            f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) {IN_ORDER}",
             list(ids),
         )
         found = self.entries(rows) if rows is not None else None
@@ -1418,8 +1667,9 @@ class Store:
         for at in range(0, len(wanted), _CHUNK):
             chunk = wanted[at : at + _CHUNK]
             rows = self.rows(
-                "SELECT e.rowid, f.ord, e.pos, e.id FROM links l JOIN entries e ON e.rowid = l.entry"
-                " JOIN files f ON f.path = e.file WHERE l.kind = 'related' AND e.section = 'questions'"
+                "SELECT e.rowid, coalesce(p.ord, f.ord), coalesce(p.pos, e.pos), e.id FROM links l"
+                " JOIN entries e ON e.rowid = l.entry JOIN files f ON f.path = e.file LEFT JOIN placed p ON p.entry = e.rowid"
+                f" WHERE l.kind = 'related' AND e.section = 'questions' AND {LIVE}"
                 f" AND l.ref IN ({', '.join('?' for _ in chunk)})",
                 chunk,
             )
@@ -1469,7 +1719,7 @@ class Store:
             return {}
         rows = self.rows(
             f"SELECT e.id, e.data, e.sum FROM {table} t JOIN entries e ON e.rowid = t.rowid"
-            f" WHERE {table} MATCH ? ORDER BY t.rank LIMIT ?",
+            f" WHERE {table} MATCH ? AND {LIVE} ORDER BY t.rank LIMIT ?",
             (" OR ".join(terms), limit),
         )
         found = self.entries(rows) if rows is not None else None
@@ -1481,7 +1731,7 @@ class Store:
         """The tokens stored for an entry's Markdown field (see markdown_tokens), when they are of `text`."""
         rows = self.rows(
             "SELECT m.digest, m.tokens, m.sum FROM entries e JOIN markdown m ON m.entry = e.rowid"
-            " WHERE e.section = ? AND e.id = ?",
+            f" WHERE e.section = ? AND e.id = ? AND {LIVE}",
             (section, entry_id),
         )
         if not rows or rows[0][0] != _digest_of(text):

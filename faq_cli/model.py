@@ -10,9 +10,34 @@ from typing import Literal, Protocol, TypeVar
 from faq_cli.record import field, record
 
 VERIFICATION_LEVELS = ("confirmed", "reported", "unverified")
-OUTCOMES = ("killed", "wounded", "unharmed", "unknown")
-ATTRIBUTION_STATUSES = ("unattributed", "alleged", "claimed", "confirmed")
-SECTIONS = ("catalogue", "synonyms", "sources", "people", "incidents", "events", "questions")
+# What may happen to a person in an incident of any subject (violence, accidents, crime, the courts); a
+# catalogue adds its own under `vocabulary: outcome`.
+OUTCOMES = (
+    "killed",
+    "wounded",
+    "injured",
+    "unharmed",
+    "missing",
+    "arrested",
+    "detained",
+    "charged",
+    "convicted",
+    "acquitted",
+    "released",
+    "escaped",
+    "unknown",
+)
+ATTRIBUTION_STATUSES = ("unattributed", "suspected", "alleged", "claimed", "disputed", "confirmed")
+# The fields whose values a catalogue may list under `vocabulary:`: a closed list of general defaults that a
+# catalogue extends, or None for free text that a catalogue may restrict by listing the values it allows.
+CHOICE_DEFAULTS: dict[str, tuple[str, ...] | None] = {
+    "outcome": OUTCOMES,
+    "attribution": ATTRIBUTION_STATUSES,
+    "incident_kind": None,
+    "event_kind": None,
+    "role": None,
+}
+SECTIONS = ("catalogue", "vocabulary", "synonyms", "sources", "people", "incidents", "events", "questions")
 ENTRY_SECTIONS = ("sources", "people", "incidents", "events", "questions")
 
 Verification = str
@@ -145,6 +170,7 @@ class Source:
     date: PartialDate
     url: str | None = None
     kind: str | None = None
+    catalogue: str = ""  # the layer the entry comes from (set by the loader, never written in YAML)
 
 
 @record(frozen=True)
@@ -206,6 +232,7 @@ class Person:
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     disputes: tuple[Dispute, ...] = ()
+    catalogue: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -263,6 +290,7 @@ class Incident:
     verification: Verification = "confirmed"
     tags: tuple[str, ...] = ()
     disputes: tuple[Dispute, ...] = ()
+    catalogue: str = ""
 
 
 @record(frozen=True)
@@ -278,6 +306,7 @@ class Event:
     verification: Verification = "confirmed"
     tags: tuple[str, ...] = ()
     disputes: tuple[Dispute, ...] = ()
+    catalogue: str = ""
 
 
 @record(frozen=True)
@@ -291,6 +320,7 @@ class Question:
     sources: tuple[str, ...] = ()
     verification: Verification = "confirmed"
     disputes: tuple[Dispute, ...] = ()
+    catalogue: str = ""
 
 
 @record(frozen=True)
@@ -298,6 +328,16 @@ class CatalogueInfo:
     name: str = "faq catalogue"
     as_of: PartialDate | None = None
     description: str | None = None
+
+
+@record(frozen=True)
+class CatalogueLayer:
+    """One layer of a catalogue: the name its entries carry, its `catalogue:` header and the `vocabulary:` it adds."""
+
+    name: str
+    info: CatalogueInfo = field(default_factory=CatalogueInfo)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    header: bool = False  # whether the layer has a `catalogue:` header of its own
 
 
 Entry = Source | Person | Incident | Event | Question
@@ -367,6 +407,15 @@ class Catalogue:
     events: Mapping[str, Event] = field(default_factory=dict)
     questions: Mapping[str, Question] = field(default_factory=dict)
     index: CatalogueIndex | None = None
+    layers: tuple[CatalogueLayer, ...] = ()
+
+    def layer(self, name: str) -> CatalogueLayer | None:
+        """The layer an entry's `catalogue` names (None for an entry built outside a load)."""
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+    def choices(self) -> dict[str, tuple[str, ...] | None]:
+        """The values each choice field allows in the top layer (what a new entry there may use); None: any text."""
+        return allowed_choices([layer.choices for layer in self.layers])[-1] if self.layers else dict(CHOICE_DEFAULTS)
 
     def section_of(self, entry_id: str) -> str | None:
         """The section holding an id, for `related` lists (people first)."""
@@ -379,3 +428,19 @@ class Catalogue:
         section = self.section_of(entry_id)
         entries: Mapping[str, Entry] = getattr(self, section) if section else {}
         return entries.get(entry_id)
+
+
+def allowed_choices(declared: Sequence[Mapping[str, Sequence[str]]]) -> list[dict[str, tuple[str, ...] | None]]:
+    """Per layer, the values each choice field allows there: a layer may use what it and the layers under it list.
+
+    A closed field (outcome, attribution) allows its defaults and every value listed for it; an open one
+    (kinds, roles) allows any text until a layer lists values for it, and then only the values listed.
+    """
+    allowed: dict[str, tuple[str, ...] | None] = dict(CHOICE_DEFAULTS)
+    out: list[dict[str, tuple[str, ...] | None]] = []
+    for layer in declared:
+        for name, values in layer.items():
+            before = allowed.get(name)
+            allowed[name] = tuple(dict.fromkeys([*(before or ()), *values]))
+        out.append(dict(allowed))
+    return out

@@ -43,6 +43,7 @@ class Related(NamedTuple):
     type: str
     label: str
     date: PartialDate | None = None
+    catalogue: str = ""  # the layer the entry comes from
 
 
 class Candidate(NamedTuple):
@@ -50,6 +51,7 @@ class Candidate(NamedTuple):
     label: str
     score: float
     kind: str = "question"
+    catalogue: str = ""
 
 
 class NoMatch(NamedTuple):
@@ -170,6 +172,29 @@ class SourceUse(NamedTuple):
     cited_by: list[Related]
 
 
+class StaleNote(NamedTuple):
+    """An answer from a layer whose `as_of` date is older than the threshold: when it was current, and how to
+    refresh it (a command, for a catalogue that `faq catalogue update` keeps)."""
+
+    catalogue: str
+    as_of: PartialDate
+    days: int  # the threshold it is older than
+    update: str | None = None
+
+
+STALE_DAYS = 180  # the default threshold (FAQ_CLI_STALE_DAYS)
+
+
+def stale_note(catalogue: Catalogue, layer: str, today: PartialDate, days: int, update: str | None = None) -> StaleNote | None:
+    """The note an answer from `layer` carries when the layer's `as_of` is more than `days` before `today`
+    (a partial date counts from its end: `2025-12` is current to 31 Dec 2025); None when it is not, or `days` is 0."""
+    found = catalogue.layer(layer)
+    as_of = found.info.as_of if found is not None else None
+    if as_of is None or days <= 0:
+        return None
+    return StaleNote(layer, as_of, days, update) if _days(today) - _days(as_of.end()) > days else None
+
+
 def related(catalogue: Catalogue, ids: Iterable[str]) -> list[Related]:
     """Resolve ids from any section into labelled pointers (unknown ids are skipped)."""
     out: list[Related] = []
@@ -179,8 +204,16 @@ def related(catalogue: Catalogue, ids: Iterable[str]) -> list[Related]:
             continue
         entry = getattr(catalogue, section)[entry_id]
         label = getattr(entry, "name", None) or getattr(entry, "title", None) or getattr(entry, "question", entry_id)
-        out.append(Related(entry_id, SECTION_TYPE[section], str(label), getattr(entry, "date", None)))
+        out.append(Related(entry_id, SECTION_TYPE[section], str(label), getattr(entry, "date", None), entry.catalogue))
     return out
+
+
+def _pointer(entry: Question | Incident | Event) -> Related:
+    """A pointer to a question (by its question), an incident or an event (by its title and date)."""
+    if isinstance(entry, Question):
+        return Related(entry.id, "question", entry.question, None, entry.catalogue)
+    kind = "incident" if isinstance(entry, Incident) else "event"
+    return Related(entry.id, kind, entry.title, entry.date, entry.catalogue)
 
 
 def sources_of(catalogue: Catalogue, ids: Iterable[str]) -> list[Source]:
@@ -280,7 +313,7 @@ def ask(catalogue: Catalogue, query: str, top: int = 3) -> Answer:
             best, fact = asked
             ranked = [best, *(f for f in ranked if (f.kind, f.id) != (best.kind, best.id))]
     rest = [f for f in ranked if best is None or (f.kind, f.id) != (best.kind, best.id)][: max(top, 0)]
-    alternatives = [Candidate(f.id, f.label, f.score, f.kind) for f in rest]
+    alternatives = [Candidate(f.id, f.label, f.score, f.kind, _entry(catalogue, f.kind, f.id).catalogue) for f in rest]
     if best is None:
         return Answer(query, None, 0.0, alternatives, [], [], [], hint=_named_entry(catalogue, query, ranked[:FACT_CANDIDATES]))
     return _answer(catalogue, query, _entry(catalogue, best.kind, best.id), best.score, alternatives, fact)
@@ -516,6 +549,7 @@ class SearchHit(NamedTuple):
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...]
+    catalogue: str = ""
 
 
 class SearchResult(NamedTuple):
@@ -528,10 +562,16 @@ def search_entries(catalogue: Catalogue, text: str, kind: str | None = None, lim
     """Questions, incidents, events and people ranked by how well they match `text` (or one kind of them)."""
     text = names.printable(text)
     hits = [
-        SearchHit(h.kind, h.id, h.label, h.score, h.snippet.text, h.snippet.spans)
+        SearchHit(h.kind, h.id, h.label, h.score, h.snippet.text, h.snippet.spans, _layer_of(catalogue, h.kind, h.id))
         for h in search.search(catalogue, text, kind, limit)
     ]
     return SearchResult(text, kind, hits)
+
+
+def _layer_of(catalogue: Catalogue, kind: str, entry_id: str) -> str:
+    section = _KIND_SECTION.get(kind)
+    entry = getattr(catalogue, section).get(entry_id) if section else None
+    return str(getattr(entry, "catalogue", ""))
 
 
 # ---- people ----------------------------------------------------------------------------------
@@ -557,7 +597,7 @@ def _one_or_candidates(
         return entries[best.id]
     ambiguous = len(ranked) > 1 and ranked[1].score >= threshold
     shown = [s for s in ranked if s.score >= threshold] if ambiguous else ranked[:3]
-    candidates = [Candidate(s.id, _label(entries[s.id]), round(s.score, 1)) for s in shown]
+    candidates = [Candidate(s.id, _label(entries[s.id]), round(s.score, 1), what, entries[s.id].catalogue) for s in shown]
     return NoMatch(text, what, candidates, ambiguous)
 
 
@@ -735,19 +775,19 @@ def incident_view(catalogue: Catalogue, incident: Incident) -> IncidentView:
     roles = [PersonRole(p, catalogue.people[p.person].name) for p in incident.people]
     source_ids = [*incident.sources, *(incident.attribution.sources if incident.attribution else ())]
     source_ids += [s for d in incident.disputes for s in d.sources]
-    questions = [Related(q.id, "question", q.question) for q in _citing(catalogue, {incident.id}) if incident.id in q.related]
+    questions = [_pointer(q) for q in _citing(catalogue, {incident.id}) if incident.id in q.related]
     people_ids = {p.person for p in incident.people}
     week = _week_around(incident.date)
     maybe = {e.id: e for e in _events_in(catalogue, week)}
     for person_id in sorted(people_ids):
         maybe.update((e.id, e) for e in _events_in(catalogue, DateFilter((incident.date.year,)), person_id))
     events = [
-        Related(e.id, "event", e.title, e.date)
+        _pointer(e)
         for e in sorted(maybe.values(), key=lambda e: (e.date, e.id))
         if abs(_days(e.date) - _days(incident.date)) <= 7 or (people_ids & set(e.people) and e.date.year == incident.date.year)
     ]
     nearby = [
-        Related(i.id, "incident", i.title, i.date)
+        _pointer(i)
         for i in sorted(_incidents_in(catalogue, week), key=lambda i: (i.date, i.id))
         if i.id != incident.id and abs(_days(i.date) - _days(incident.date)) <= 7
     ]
@@ -776,10 +816,10 @@ def event_view(catalogue: Catalogue, event: Event) -> EventView:
     """An event with its people named, its sources and disputes, the questions that cite it and the
     incidents within a week of it."""
     source_ids = [*event.sources, *(s for d in event.disputes for s in d.sources)]
-    questions = [Related(q.id, "question", q.question) for q in _citing(catalogue, {event.id}) if event.id in q.related]
+    questions = [_pointer(q) for q in _citing(catalogue, {event.id}) if event.id in q.related]
     week = _week_around(event.date)
     nearby = [
-        Related(i.id, "incident", i.title, i.date)
+        _pointer(i)
         for i in sorted(_incidents_in(catalogue, week), key=lambda i: (i.date, i.id))
         if abs(_days(i.date) - _days(event.date)) <= 7
     ]
@@ -892,7 +932,7 @@ def source_uses(catalogue: Catalogue) -> list[SourceUse]:
             for sid in sorted(_cited(entry)):
                 if sid in cites:
                     label = getattr(entry, "name", None) or getattr(entry, "title", None) or entry.question
-                    cites[sid].append(Related(entry.id, SECTION_TYPE[section], label))
+                    cites[sid].append(Related(entry.id, SECTION_TYPE[section], label, catalogue=entry.catalogue))
     return [SourceUse(source, cites[sid]) for sid, source in catalogue.sources.items()]
 
 

@@ -8,9 +8,11 @@ after, in `catalogue.py`.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from faq_cli.model import ATTRIBUTION_STATUSES, OUTCOMES, VERIFICATION_LEVELS
+from faq_cli.model import CHOICE_DEFAULTS, VERIFICATION_LEVELS
 
 SCHEMA_ID = "https://faq-cli.invalid/catalogue.schema.json"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -38,6 +40,22 @@ def _entry(description: str, required: list[str], properties: dict[str, Schema])
         "additionalProperties": False,
     }
 
+
+def _choice(name: str, description: str) -> Schema:
+    """A field whose values a catalogue may list under `vocabulary:` (`x-choices` names it; see `catalogue_schema`)."""
+    defaults = CHOICE_DEFAULTS[name]
+    if defaults is None:
+        return {"type": ["string", "number", "boolean"], "description": f"{description} (any text)", "x-choices": name}
+    return {"enum": list(defaults), "description": description, "x-choices": name}
+
+
+_CHOICE_HELP = {
+    "outcome": "outcomes for incidents' people, besides the defaults",
+    "attribution": "attribution statuses, besides the defaults",
+    "incident_kind": "the incident kinds allowed; once listed, an incident's kind must be one of them",
+    "event_kind": "the event kinds allowed; once listed, an event's kind must be one of them",
+    "role": "the roles allowed for incidents' people; once listed, a role must be one of them",
+}
 
 _DISPUTES = {"disputes": _list(_ref("dispute"))}
 _VERIFY = {"verification": _ref("verification")}
@@ -73,6 +91,11 @@ SECTIONS: dict[str, Schema] = {
         "what this catalogue is",
         ["name"],
         {"name": _ref("text"), "as_of": _ref("date"), "description": _ref("markdown")},
+    ),
+    "vocabulary": _entry(
+        "values this catalogue allows in its fixed-vocabulary fields; a layer may use its own and those of the layers under it",
+        [],
+        {name: {**_list(_ref("text")), "description": help} for name, help in _CHOICE_HELP.items()},
     ),
     "synonyms": _list({**_list(_ref("text")), "description": "terms that mean the same to search"}),
     "sources": _list(
@@ -147,20 +170,24 @@ SECTIONS: dict[str, Schema] = {
     ),
     "incidents": _list(
         _entry(
-            "one attack or attempt",
+            "one dated incident: an attack, an accident, a theft, a ruling…",
             ["id", "date", "title", "kind", "place", "sources"],
             {
                 "id": _ref("id"),
                 "date": _ref("date"),
                 "title": _ref("text"),
-                "kind": _ref("text"),
+                "kind": _choice("incident_kind", "what sort of incident it was"),
                 "place": _ref("text"),
                 "sources": _ref("sources"),
                 "people": _list(
                     _entry(
                         "a person's part in the incident",
                         ["person", "role", "outcome"],
-                        {"person": _ref("ref"), "role": _ref("text"), "outcome": {"enum": list(OUTCOMES)}},
+                        {
+                            "person": _ref("ref"),
+                            "role": _choice("role", "the person's part in it"),
+                            "outcome": _choice("outcome", "what happened to the person"),
+                        },
                     )
                 ),
                 "casualties": _entry(
@@ -172,7 +199,7 @@ SECTIONS: dict[str, Schema] = {
                     "who is said to be behind it, and how surely",
                     ["status"],
                     {
-                        "status": {"enum": list(ATTRIBUTION_STATUSES)},
+                        "status": _choice("attribution", "how surely it is attributed"),
                         "by": _ref("text"),
                         "note": _ref("markdown"),
                         "sources": _ref("sources"),
@@ -195,7 +222,7 @@ SECTIONS: dict[str, Schema] = {
                 "title": _ref("text"),
                 "sources": _ref("sources"),
                 "end": _ref("date"),
-                "kind": _ref("text"),
+                "kind": _choice("event_kind", "what sort of event it was"),
                 "people": _list(_ref("ref")),
                 "summary": _ref("markdown"),
                 **_VERIFY,
@@ -224,15 +251,42 @@ SECTIONS: dict[str, Schema] = {
 }
 
 
-def catalogue_schema() -> Schema:
-    """The JSON Schema of one catalogue file."""
+def catalogue_schema(choices: Mapping[str, Sequence[str] | None] | None = None) -> Schema:
+    """The JSON Schema of one catalogue file; with `choices` (see `Catalogue.choices`), the values a catalogue allows."""
+    sections = SECTIONS if choices is None else _with_choices(SECTIONS, choices)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "faq catalogue file",
         "description": "One file of a faq catalogue: a mapping of sections; a section may be split across files.",
         "type": "object",
-        "properties": SECTIONS,
+        "properties": sections,
         "additionalProperties": False,
         "$defs": DEFS,
     }
+
+
+def _with_choices(sections: dict[str, Schema], choices: Mapping[str, Sequence[str] | None]) -> dict[str, Schema]:
+    """A copy of the sections where each choice field allows what `choices` says (None: any text)."""
+    copied: dict[str, Schema] = copy.deepcopy(sections)
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            name = node.get("x-choices")
+            if isinstance(name, str) and name in choices:
+                allowed = choices[name]
+                if allowed is None:
+                    node.pop("enum", None)
+                    node["type"] = ["string", "number", "boolean"]
+                else:
+                    node.pop("type", None)
+                    node["enum"] = list(allowed)
+                    node["description"] = str(node.get("description", "")).removesuffix(" (any text)")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(copied)
+    return copied

@@ -13,11 +13,11 @@ from faq_cli.model import VERIFICATION_LEVELS, Catalogue, CatalogueInfo, Partial
 
 # Sections in the order a reader meets them, with the command that lists each.
 SECTION_COMMANDS = (
-    ("questions", "faq questions"),
-    ("incidents", "faq incidents"),
-    ("events", "faq timeline"),
-    ("people", "faq people"),
-    ("sources", "faq sources"),
+    ("questions", "questions"),
+    ("incidents", "incidents"),
+    ("events", "timeline"),
+    ("people", "people"),
+    ("sources", "sources"),
 )
 # The sections whose entries carry a verification level.
 VERIFIED_SECTIONS = ("incidents", "events", "questions", "people")
@@ -41,6 +41,8 @@ class Overview:
     first: PartialDate | None
     last: PartialDate | None
     examples: list[Example]
+    prog: str = "faq"  # how the commands shown begin: `faq` with the call's `--data` options
+    layers: tuple[str, ...] = ()  # the names of the catalogue's layers, when it has more than one
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,29 +65,32 @@ class Stats:
     verification: list[LevelCount]
 
 
-def overview(catalogue: Catalogue) -> Overview:
-    """Counts per section, the span of dated entries, and example commands that work on this catalogue."""
+def overview(catalogue: Catalogue, prog: str = "faq") -> Overview:
+    """Counts per section, the span of dated entries, and example commands that work on this catalogue
+    (each begins with `prog`, so that it runs as printed)."""
     counts = {section: len(getattr(catalogue, section)) for section, _ in SECTION_COMMANDS}
     dates = [i.date for i in catalogue.incidents.values()] + [e.date for e in catalogue.events.values()]
-    return Overview(catalogue.info, counts, min(dates, default=None), max(dates, default=None), _examples(catalogue))
+    layers = tuple(layer.name for layer in catalogue.layers) if len(catalogue.layers) > 1 else ()
+    first, last = min(dates, default=None), max(dates, default=None)
+    return Overview(catalogue.info, counts, first, last, _examples(catalogue, prog), prog, layers)
 
 
-def _examples(catalogue: Catalogue) -> list[Example]:
+def _examples(catalogue: Catalogue, prog: str) -> list[Example]:
     examples: list[Example] = []
     if catalogue.questions:
         # Curators put the main question first; a long one gives way to the shortest.
         question = next(iter(catalogue.questions.values()))
         if len(question.question) > MAX_EXAMPLE_QUESTION:
             question = min(catalogue.questions.values(), key=lambda q: len(q.question))
-        examples.append(Example(f"faq ask {shlex.quote(question.question)}", "in your own words"))
+        examples.append(Example(f"{prog} ask {shlex.quote(question.question)}", "in your own words"))
     if catalogue.incidents:
         latest = max(i.date.year for i in catalogue.incidents.values())
-        examples.append(Example(f"faq incidents --year {latest}", "a year's incidents"))
+        examples.append(Example(f"{prog} incidents --year {latest}", "a year's incidents"))
     if catalogue.people:
-        examples.append(Example(f"faq profile {shlex.quote(_short_name(catalogue))}", "one person in full"))
+        examples.append(Example(f"{prog} profile {shlex.quote(_short_name(catalogue))}", "one person in full"))
     if catalogue.incidents or catalogue.events:
-        examples.append(Example("faq timeline", "everything by date"))
-    examples.append(Example("faq stats", "charts"))
+        examples.append(Example(f"{prog} timeline", "everything by date"))
+    examples.append(Example(f"{prog} stats", "charts"))
     examples.append(Example("faq --help", "all commands"))
     return examples
 

@@ -49,7 +49,7 @@ class Walker:
         """Whether a top-level key names a section; a problem when it does not."""
         if section in SECTIONS:
             return True
-        self.problem(mark, f"unknown section '{_show(section)}'{_suggest(section, SECTIONS)}; sections are {', '.join(SECTIONS)}")
+        self.problem(mark, f"unknown section '{show(section)}'{suggest(section, SECTIONS)}; sections are {', '.join(SECTIONS)}")
         return False
 
     def item(self, section: str, value: object, mark: Mark) -> Any:
@@ -64,10 +64,12 @@ class Walker:
         if value is None:
             self.problem(mark, f"{name} has no value")
             return None
+        if "x-choices" in schema:  # text here; whether the catalogue allows the value is checked across files
+            return self._text(value, schema, mark, name)
         if "enum" in schema:
             if value not in schema["enum"]:
                 options = ", ".join(schema["enum"])
-                self.problem(mark, f"{name} must be one of {options}, not '{_show(value)}'{_suggest(value, schema['enum'])}")
+                self.problem(mark, f"{name} must be one of {options}, not '{show(value)}'{suggest(value, schema['enum'])}")
                 return None
             return value
         if schema.get("x-date"):
@@ -86,8 +88,8 @@ class Walker:
         meant: set[str] = set()  # fields a misspelt key was taken for: not reported again as missing
         for key in list(value):
             if key not in props:
-                self.problem(value.key_marks[key], f"unknown field '{_show(key)}' in {name}{_suggest(key, props)}")
-                meant.add(_closest(key, props) or "")
+                self.problem(value.key_marks[key], f"unknown field '{show(key)}' in {name}{suggest(key, props)}")
+                meant.add(closest(key, props) or "")
                 ok = False
                 del value[key]
                 continue
@@ -121,7 +123,7 @@ class Walker:
         if pattern:
             regex = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, _compile(pattern))
             if not regex.search(text):
-                self.problem(mark, f"{name} '{_show(text)}' is not valid: expected {schema.get('description', 'another form')}")
+                self.problem(mark, f"{name} '{show(text)}' is not valid: expected {schema.get('description', 'another form')}")
                 return None
         return text
 
@@ -136,7 +138,7 @@ class Walker:
         if text is None:
             return None
         if len(text) > 12 or not text.isascii() or not text.isdigit():
-            what = "too large" if text.isascii() and text.isdigit() else f"not a whole number: '{_show(text)}'"
+            what = "too large" if text.isascii() and text.isdigit() else f"not a whole number: '{show(text)}'"
             self.problem(mark, f"{name} is {what}")
             return None
         number = int(text)
@@ -194,21 +196,21 @@ def _what(value: object) -> str:
         return "a mapping"
     if isinstance(value, LocList):
         return "a list"
-    return f"'{_show(value)}'"
+    return f"'{show(value)}'"
 
 
-def _show(value: object, limit: int = 60) -> str:
+def show(value: object, limit: int = 60) -> str:
     """A value quoted in a message: one line, no control characters, bounded."""
     text = str(value)
     cleaned = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[: limit + 1])
     return cleaned[:limit] + ("…" if len(text) > limit else "")
 
 
-def _closest(word: object, options: Any) -> str | None:
+def closest(word: object, options: Any) -> str | None:
     close = difflib.get_close_matches(str(word)[:60], list(options), n=1, cutoff=0.75)
     return close[0] if close else None
 
 
-def _suggest(word: object, options: Any) -> str:
-    close = _closest(word, options)
+def suggest(word: object, options: Any) -> str:
+    close = closest(word, options)
     return f" (did you mean '{close}'?)" if close else ""

@@ -100,9 +100,9 @@ def test_the_global_options_in_the_table_are_the_apps_and_the_rest_are_left_to_t
     assert [_described(params[o.name]) for o in argv.GLOBAL] == [_tabled(o) for o in argv.GLOBAL]
     assert set(params) - {o.name for o in argv.GLOBAL} == {"version", "install_completion", "show_completion"}
     assert ROOT_COMMAND.context_settings["help_option_names"] == ["-h", "--help"]
-    # Left to Typer alone: init, which writes files, and browse, which takes the terminal (the overview, no
-    # command, is a lookup).
-    assert set(CLICK_COMMANDS) - set(argv.LOOKUPS) == {"browse", "init"}
+    # Left to Typer alone: the commands that write files or open an editor, and browse, which takes the terminal
+    # (the overview, no command, is a lookup).
+    assert set(CLICK_COMMANDS) - set(argv.LOOKUPS) == {"init", "catalogue", "new", "edit", "browse"}
 
 
 # ---- the same output either way ----------------------------------------------------------------------

@@ -65,7 +65,7 @@ CASES = [
     Case("yaml11-verification-no.yaml", 10, "'verification' must be one of confirmed, reported, unverified, not 'NO'"),
     Case("yaml11-verification-on.yaml", 10, "not 'on'"),
     Case("yaml11-verification-time.yaml", 10, "not '12:30'"),
-    Case("yaml11-outcome-number.yaml", 19, "'outcome' must be one of killed, wounded, unharmed, unknown, not '012'"),
+    Case("yaml11-outcome-number.yaml", 19, "'outcome' must be one of killed, wounded, injured, unharmed, missing"),
     # dates
     Case("date-feb-30.yaml", 5, "not a real date: '2026-02-30' (Feb 2026 has no day 30)"),
     Case("date-month-13.yaml", 5, "not a real date: '2025-13' (there is no month 13)"),

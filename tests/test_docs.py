@@ -38,7 +38,8 @@ def test_help_has_a_one_line_purpose_and_an_example(name: str, faq) -> None:
 
 
 def test_every_example_runs(faq, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each command's example succeeds when typed (pipes and redirections left to the shell); init's runs first."""
+    """Each command's example succeeds when typed (pipes and redirections left to the shell); init's runs first.
+    The editor `faq new` and `faq edit` open is `true`: one that saves nothing, so nothing is written."""
     monkeypatch.chdir(tmp_path)
     for name in sorted(COMMANDS, key=lambda n: n != "init"):
         if name in INTERACTIVE:  # needs a terminal; tests/test_browse.py runs it in one
@@ -48,7 +49,7 @@ def test_every_example_runs(faq, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         for part in example.removeprefix("Example:").split("&&"):
             words = shlex.split(re.split(r"[|>]", part)[0])
             assert words[0] == "faq", example
-            result = faq(*words[1:])
+            result = faq(*words[1:], env={"EDITOR": "true", "VISUAL": ""})
             assert result.status == 0, (example, result.out, result.err)
 
 

@@ -37,8 +37,11 @@ CASES = {
     "stats": ["stats"],
     "init": ["init", "starter"],
 }
-# Commands whose output is not for the terminal (JSON) have no golden file, nor has the interactive one.
-NOT_TERMINAL = {"schema", "browse"}  # browse draws a full screen: tests/test_browse.py reads it through a terminal emulator
+# Commands whose output is not for the terminal (JSON) have no golden file; nor has the interactive one
+# (browse draws a full screen: tests/test_browse.py reads it through a terminal emulator), nor those that
+# open an editor (`new`, `edit`: tests/test_editing.py), or whose output names this machine's paths
+# (`catalogue list`: tests/test_catalogues.py checks it at 60 and 120 columns).
+NOT_TERMINAL = {"schema", "browse", "new", "edit", "catalogue"}
 # Rich gives each OSC 8 hyperlink a random id; the id is not part of what is shown.
 LINK_ID = re.compile(r"\x1b\]8;id=[^;]*;")
 
@@ -52,6 +55,7 @@ def render(args: list[str], width: int, colour: bool, cwd: Path) -> tuple[int, s
         "COLORTERM": None,
         "FAQ_CLI_PAGER": None,
         "PAGER": None,
+        "FAQ_CLI_STALE_DAYS": "0",  # the "as of" note depends on today's date
     }
     env |= {"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm-256color"} if colour else {"NO_COLOR": "1", "TERM": "dumb"}
     result = CliRunner().invoke(app, args, env=env, catch_exceptions=False)  # type: ignore[arg-type]

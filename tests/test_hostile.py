@@ -269,8 +269,9 @@ def test_every_path_is_reported_not_only_the_first(faq: Callable[..., Run], tmp_
 
 # ---- inert output -----------------------------------------------------------------------------------
 
-NOT_DATA = {"schema", "init", "browse"}  # print no catalogue text (init writes a starter catalogue); browse
-# needs a terminal: tests/test_browse.py checks its screen
+# Print no catalogue text: init writes a starter catalogue; new and edit open an editor (tests/test_editing.py);
+# browse needs a terminal: tests/test_browse.py checks its screen.
+NOT_DATA = {"schema", "init", "new", "edit", "browse"}
 INVOCATIONS = {
     "": [[]],
     "ask": [["ask", "who is mallory"], ["ask", "evil-question", "--top", "3"], ["ask", "zzqx wvvk"]],
@@ -284,6 +285,7 @@ INVOCATIONS = {
     "people": [["people"]],
     "sources": [["sources"]],
     "validate": [["validate"]],
+    "catalogue": [["catalogue", "list"]],
 }
 
 

@@ -62,9 +62,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     seen: list[str] = []
 
     class Counting(catalogue_module.EntryReader):
-        def __init__(self, path: Path, display: str | None = None) -> None:
+        def __init__(self, path: Path, display: str | None = None, layer: str = "") -> None:
             seen.append(Path(path).name)
-            super().__init__(path, display)
+            super().__init__(path, display, layer)
 
     monkeypatch.setattr(catalogue_module, "EntryReader", Counting)
     yield seen

@@ -234,6 +234,38 @@ def test_reading_entry_by_entry_gives_what_reading_whole_gives(path: Path) -> No
     else:
         assert [r for r, _ in read] == refs.load()
         assert (reader.info, reader.synonyms) == (refs.info, refs.synonyms)
+        assert (reader.choices, reader.skipped) == (refs.choices, refs.skipped)
     if not whole.problems:
         built = [build_entry(s, e) for s in model.ENTRY_SECTIONS for e in whole.sections.get(s) or ()]
         assert sorted(map(repr, (e for _, e in read))) == sorted(map(repr, built))
+
+
+VOCABULARY_AND_SKIPS = {
+    "compose.yaml": "services:\n  web:\n    image: nginx\nvolumes: [a, b]\n",
+    "late-section.yaml": "notes: x\nsources:\n  - id: s\n    title: T\n    publisher: P\n    date: 2024\n",
+    "typo.yaml": "incidnets: []\n",
+    "vocabulary.yaml": (
+        "vocabulary:\n  outcome: [fined]\nincidents:\n  - id: i\n    date: 2024\n    title: T\n    kind: theft\n"
+        "    place: P\n    sources: [s]\n    people:\n      - person: p\n        role: thief\n        outcome: fined\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VOCABULARY_AND_SKIPS))
+def test_entry_by_entry_skips_and_reads_vocabulary_as_whole(tmp_path: Path, name: str) -> None:
+    """Issue 17's rules read through issue 20's reader: a file of no section is skipped (whatever comes first, an
+    unknown key is a problem only in a catalogue file), vocabulary and choice values are kept, entries carry
+    their layer."""
+    from faq_cli.catalogue import EntryReader, file_refs, read_file
+
+    path = tmp_path / name
+    path.write_text(VOCABULARY_AND_SKIPS[name], encoding="utf-8")
+    whole = read_file(path)
+    refs = file_refs(whole)
+    reader = EntryReader(path, layer="mine")
+    read = list(reader)
+    assert reader.problems == whole.problems
+    assert [r for r, _ in read] == refs.load()
+    assert (reader.choices, reader.skipped, reader.info) == (refs.choices, refs.skipped, refs.info)
+    assert all(e is None or e.catalogue == "mine" for _, e in read)
+    assert (reader.skipped is not None) == (name == "compose.yaml")

@@ -51,7 +51,7 @@ def test_ordering_compares_field_by_field() -> None:
 
 def test_fields_replace_repr_copy_and_pickle() -> None:
     source = Source("reuters-1", "A wire", "Reuters", PartialDate(2025, 12, 22))
-    assert list(fields(source)) == ["id", "title", "publisher", "date", "url", "kind"]
+    assert list(fields(source)) == ["id", "title", "publisher", "date", "url", "kind", "catalogue"]
     assert fields(Source)["url"] is None
     changed = replace(source, url="https://example.org/")
     assert (changed.url, changed.id, source.url) == ("https://example.org/", "reuters-1", None)

@@ -69,7 +69,7 @@ def _heading(title: str, note: str = "") -> Text:
     return Text.assemble(Text(title, style="heading"), Text(f"  {note}" if note else "", style="hint"))
 
 
-def stats(result: st.Stats) -> RenderableType:
+def stats(result: st.Stats, prog: str = "faq") -> RenderableType:
     """Incidents per year and per kind, and entries per verification level."""
     parts: list[RenderableType] = [text(result.info.name, "title")]
     if result.info.as_of:
@@ -85,7 +85,9 @@ def stats(result: st.Stats) -> RenderableType:
     if len(result.per_kind) > MAX_KINDS:
         rest = result.per_kind[MAX_KINDS:]
         parts.append(
-            Text(f"  and {len(rest)} more kinds ({sum(n for _, n in rest)} incidents); faq stats --json lists all", style="hint")
+            Text(
+                f"  and {len(rest)} more kinds ({sum(n for _, n in rest)} incidents); {prog} stats --json lists all", style="hint"
+            )
         )
     parts += [Text(""), _heading("Entries per verification level")]
     parts.append(BarChart([Bar(_level(c.level), c.total) for c in result.verification], "chart.level"))
@@ -124,12 +126,15 @@ def overview(result: st.Overview) -> RenderableType:
         parts.append(Text(" · ".join(dated), style="date"))
     if info.description:
         parts.append(text(info.description))
+    if result.layers:
+        parts.append(Text.assemble(Text("Layers  ", style="heading"), text(" + ".join(result.layers))))
     rows = [Text("Contents", style="heading")]
     width = max(len(str(n)) for n in result.counts.values())
     for section, command in st.SECTION_COMMANDS:
         n = result.counts[section]
         label = _section_label(section, n)
-        rows.append(Text.assemble("  ", Text(f"{n:>{width}}", style="count"), f" {label:<10} ", Text(command, style="command")))
+        shown = f"{result.prog} {command}"
+        rows.append(Text.assemble("  ", Text(f"{n:>{width}}", style="count"), f" {label:<10} ", Text(shown, style="command")))
     parts += [Text(""), Group(*rows), Text(""), Text("Try", style="heading")]
     parts.append(Examples(result.examples))
     return Group(*parts)

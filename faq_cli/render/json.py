@@ -12,6 +12,7 @@ from faq_cli.render.text import json_escape
 
 if TYPE_CHECKING:  # stats is imported by the command that needs it, not by every --json
     from faq_cli import stats as st
+    from faq_cli.catalogues import LayerRow
 
 
 def plain(value: Any) -> Any:
@@ -72,7 +73,7 @@ def answer(result: q.Answer) -> dict[str, Any]:
             match["fact"] = {"field": result.fact.field, "text": result.fact.text, "sources": [s.id for s in result.fact.sources]}
     doc: dict[str, Any] = {"query": result.query, "match": match, "alternatives": []}
     for c in result.alternatives:
-        item = {"kind": c.kind, "id": c.id, "label": c.label, "score": c.score}
+        item = {"kind": c.kind, "id": c.id, "label": c.label, "score": c.score, "catalogue": c.catalogue}
         if c.kind == "question":
             item["question"] = c.label
         doc["alternatives"].append(item)
@@ -97,8 +98,12 @@ def _view(view: q.Profile | q.IncidentView | q.EventView) -> dict[str, Any]:
 
 def _related_of(view: q.Profile | q.IncidentView | q.EventView) -> list[Any]:
     if isinstance(view, q.Profile):
-        return [{"id": i.id, "type": "incident", "label": i.title, "date": i.date.iso()} for i, _ in view.incidents] + [
-            {"id": x.id, "type": "question", "label": x.question, "date": None} for x in view.questions
+        incidents = [
+            {"id": i.id, "type": "incident", "label": i.title, "date": i.date.iso(), "catalogue": i.catalogue}
+            for i, _ in view.incidents
+        ]
+        return incidents + [
+            {"id": x.id, "type": "question", "label": x.question, "date": None, "catalogue": x.catalogue} for x in view.questions
         ]
     if isinstance(view, q.IncidentView):
         return [plain(r) for r in (*view.incidents, *view.events, *view.questions)]
@@ -118,7 +123,8 @@ def no_match(result: q.NoMatch) -> dict[str, Any]:
         "match": None,
         "ambiguous": result.ambiguous,
         "candidates": [
-            {"id": c.id, "name" if result.what == "person" else "title": c.label, "score": c.score} for c in result.candidates
+            {"id": c.id, "name" if result.what == "person" else "title": c.label, "score": c.score, "catalogue": c.catalogue}
+            for c in result.candidates
         ],
     }
 
@@ -202,6 +208,26 @@ def search(result: q.SearchResult) -> list[dict[str, Any]]:
             "score": h.score,
             "snippet": h.snippet,
             "highlights": [list(span) for span in h.highlights],
+            "catalogue": h.catalogue,
         }
         for h in result.hits
+    ]
+
+
+def catalogue_list(rows: list[LayerRow]) -> list[dict[str, Any]]:
+    """`faq catalogue list --json`: each active layer, lowest first."""
+    return [
+        {
+            "name": r.name,
+            "kind": r.kind,
+            "path": r.path,
+            "source": r.source,
+            "updated": r.updated,
+            "title": r.title,
+            "as_of": r.as_of,
+            "age_days": r.age_days,
+            "entries": r.entries,
+            "problems": r.problems,
+        }
+        for r in rows
     ]

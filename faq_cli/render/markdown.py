@@ -26,7 +26,9 @@ _LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")  # where an inline link or ima
 _DEFINITION = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*\n?[ \t]*<?([^\s>]*)", re.MULTILINE)  # `[label]: url`
 _LINKABLE = ("http://", "https://", "mailto:")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\`\"']")
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq event", "question": "faq ask"}
+# The command that opens each kind of entry; every command shown starts with the call's own `faq --data …` (`prog`).
+VERB_FOR = {"person": "profile", "incident": "incident", "event": "event", "question": "ask"}
+PROG = "faq"
 
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -120,27 +122,27 @@ def _disputes(disputes: Sequence[q.DisputeView], stated_elsewhere: str) -> str:
     return "\n\n".join(blocks)
 
 
-def _command(item: q.Related) -> str:
+def _command(item: q.Related, prog: str) -> str:
     """The command that shows a related entry."""
-    return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
+    return f"{prog} {VERB_FOR.get(item.type, 'search')} {item.id}"
 
 
-def _see_also(items: Sequence[q.Related]) -> str:
+def _see_also(items: Sequence[q.Related], prog: str) -> str:
     lines = []
     for r in items:
         when = f"{r.date.human()}: " if r.date else ""
-        lines.append(f"- {when}{plain(r.label)} — {code(_command(r))}")
+        lines.append(f"- {when}{plain(r.label)} — {code(_command(r, prog))}")
     return _section("See also", lines)
 
 
 # ---- commands ---------------------------------------------------------------------------------
 
 
-def answer(result: q.Answer) -> str:
+def answer(result: q.Answer, prog: str = PROG) -> str:
     """`faq ask --format markdown`: the question as a heading, its answer, sources and related entries; or the
     stated fact and the card of the person, incident or event it comes from."""
     alternatives = [
-        f"- {plain(c.label)} — {code(COMMAND_FOR.get(c.kind, 'faq ask') + ' ' + c.id)} (score {c.score:.1f})"
+        f"- {plain(c.label)} — {code(' '.join((prog, VERB_FOR.get(c.kind, 'ask'), c.id)))} (score {c.score:.1f})"
         for c in result.alternatives
     ]
     if result.question is None:
@@ -149,12 +151,12 @@ def answer(result: q.Answer) -> str:
             fact = f"> **{plain(result.fact.text)}**" + (f" ({_cited(result.fact.sources)})" if result.fact.sources else "")
         view = result.view
         if isinstance(view, q.Profile):
-            card = profile(view)
+            card = profile(view, prog)
         elif isinstance(view, q.IncidentView):
-            card = incident(view)
+            card = incident(view, prog)
         else:
             assert view is not None
-            card = event(view)
+            card = event(view, prog)
         return _document([fact, card.rstrip("\n"), _section("Other candidates", alternatives)])
     question = result.question
     verification = f"> **Verification:** {_mark(question.verification)}" if question.verification != "confirmed" else ""
@@ -165,23 +167,23 @@ def answer(result: q.Answer) -> str:
             body(question.answer),
             _disputes(result.disputes, "the answer above"),
             _sources(result.sources),
-            _see_also(result.related),
+            _see_also(result.related, prog),
             _section("Other candidates", alternatives),
         ]
     )
 
 
-def no_match(result: q.NoMatch) -> str:
+def no_match(result: q.NoMatch, prog: str = PROG) -> str:
     """Nothing matched well enough: say so, and list the closest candidates with the command for each."""
-    command = COMMAND_FOR[result.what]
+    verb = VERB_FOR[result.what]
     if result.ambiguous:
         head = f"*{plain(result.query)}* could be more than one {result.what}:"
     elif result.what == "question":
         head = "No confident answer in this catalogue."
     else:
         head = f"No such {result.what}: *{plain(result.query)}*."
-    lines = [f"- {plain(c.label)} — {code(COMMAND_FOR.get(c.kind, command) + ' ' + c.id)}" for c in result.candidates]
-    hint = f"It names {plain(result.hint.label)}: {code(_command(result.hint))}" if result.hint is not None else ""
+    lines = [f"- {plain(c.label)} — {code(' '.join((prog, VERB_FOR.get(c.kind, verb), c.id)))}" for c in result.candidates]
+    hint = f"It names {plain(result.hint.label)}: {code(_command(result.hint, prog))}" if result.hint is not None else ""
     return _document([head, hint, _section("Closest" if not result.ambiguous else "Candidates", lines)])
 
 
@@ -216,7 +218,7 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> str:
     )
 
 
-def incident(view: q.IncidentView) -> str:
+def incident(view: q.IncidentView, prog: str = PROG) -> str:
     """`faq incident --format markdown`: the facts as a list, then summary, people, sources."""
     i = view.incident
     facts = [f"- **When:** {i.date.human()}", f"- **Where:** {plain(i.place)}", f"- **Kind:** {plain(i.kind)}"]
@@ -240,12 +242,12 @@ def incident(view: q.IncidentView) -> str:
             _section("People", people),
             _disputes(view.disputes, "as above"),
             _sources(view.sources),
-            _see_also([*view.incidents, *view.events, *view.questions]),
+            _see_also([*view.incidents, *view.events, *view.questions], prog),
         ]
     )
 
 
-def event(view: q.EventView) -> str:
+def event(view: q.EventView, prog: str = PROG) -> str:
     """`faq event --format markdown`: when, people, summary, sources."""
     e = view.event
     when = e.date.human() if e.end is None else f"{e.date.human()} – {e.end.human()}"
@@ -263,7 +265,7 @@ def event(view: q.EventView) -> str:
             body(e.summary) if e.summary else "",
             _disputes(view.disputes, "as above"),
             _sources(view.sources),
-            _see_also([*view.people, *view.incidents, *view.questions]),
+            _see_also([*view.people, *view.incidents, *view.questions], prog),
         ]
     )
 
@@ -290,7 +292,7 @@ def timeline(items: Sequence[q.TimelineItem]) -> str:
     return _document(blocks)
 
 
-def profile(result: q.Profile) -> str:
+def profile(result: q.Profile, prog: str = PROG) -> str:
     """`faq profile --format markdown`: names and status, summary, then tables of positions, sanctions, incidents."""
     p = result.person
     facts = []
@@ -307,13 +309,13 @@ def profile(result: q.Profile) -> str:
     sanctions = [(plain(s.by), s.date.human(), plain(s.reason)) for s in p.sanctions]
     honours = [f"- {plain(h.title)}" + (f" ({h.date.human()})" if h.date else "") for h in p.honours]
     incidents = [
-        (i.date.human(), plain(i.title), plain(inv.role), plain(inv.outcome), code(f"faq incident {i.id}"))
+        (i.date.human(), plain(i.title), plain(inv.role), plain(inv.outcome), code(f"{prog} incident {i.id}"))
         for i, inv in result.incidents
     ]
-    questions = [f"- {plain(x.question)} — {code(f'faq ask {x.id}')}" for x in result.questions]
+    questions = [f"- {plain(x.question)} — {code(f'{prog} ask {x.id}')}" for x in result.questions]
     if len(result.mentions) > len(result.questions):
         more = len(result.mentions) - len(result.questions)
-        questions.append(f"- … and {more:,} earlier — {code(f'faq profile {p.id} --all')}")
+        questions.append(f"- … and {more:,} earlier — {code(f'{prog} profile {p.id} --all')}")
     return _document(
         [
             f"# {plain(p.name)}",

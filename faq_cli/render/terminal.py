@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -27,6 +28,10 @@ from faq_cli import query as q
 from faq_cli.errors import Problem
 from faq_cli.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
 from faq_cli.render.text import UNSAFE, inert, one_line
+
+if TYPE_CHECKING:  # imported by the commands that show them, not by every lookup
+    from faq_cli.catalogues import LayerRow
+    from faq_cli.layers import Registered
 
 THEME = Theme(
     {
@@ -93,7 +98,9 @@ EXPLAIN = {
     "reported": "credible reporting, not officially confirmed",
     "unverified": "rumour or speculation, not confirmed",
 }
-COMMAND_FOR = {"person": "faq profile", "incident": "faq incident", "event": "faq event", "question": "faq ask"}
+# The command that opens each kind of entry; every command shown starts with the call's own `faq --data …` (`prog`).
+VERB_FOR = {"person": "profile", "incident": "incident", "event": "event", "question": "ask"}
+PROG = "faq"
 
 
 class _Fit:
@@ -272,9 +279,9 @@ class _Scrubbed:
                 yield Segment(UNSAFE.sub(lambda m: "?" * cell_len(m.group()), segment.text), segment.style)
 
 
-def command_for(item: q.Related) -> str:
+def command_for(item: q.Related, prog: str = PROG) -> str:
     """The command that shows a related entry."""
-    return f"{COMMAND_FOR.get(item.type, 'faq search')} {item.id}"
+    return f"{prog} {VERB_FOR.get(item.type, 'search')} {item.id}"
 
 
 def _related_label(item: q.Related) -> Text:
@@ -283,15 +290,15 @@ def _related_label(item: q.Related) -> Text:
     return Text.assemble(text(item.date.human(), "date"), "  ", text(item.label))
 
 
-def _see_also(items: Sequence[q.Related]) -> RenderableType:
-    return _section("See also", _pointers([(_related_label(r), command_for(r)) for r in items]))
+def _see_also(items: Sequence[q.Related], prog: str) -> RenderableType:
+    return _section("See also", _pointers([(_related_label(r), command_for(r, prog)) for r in items]))
 
 
-def answer(result: q.Answer, *, full: bool = False) -> RenderableType:
+def answer(result: q.Answer, *, full: bool = False, prog: str = PROG) -> RenderableType:
     """The answer: a question's card; or a person's, incident's or event's, under the stated fact the query
     asked for; then, with --top, the other candidates. Compact unless `full` (see `_footer`)."""
     if result.question is None:
-        return _entry_answer(result, full)
+        return _entry_answer(result, full, prog)
     question = result.question
     parts: list[RenderableType] = []
     if question.verification != "confirmed":
@@ -303,18 +310,18 @@ def answer(result: q.Answer, *, full: bool = False) -> RenderableType:
         if result.sources:
             parts.append(_sources_block(result.sources))
         if result.related:
-            parts.append(_see_also(result.related))
+            parts.append(_see_also(result.related, prog))
     else:
-        related = [(_related_label(r), command_for(r)) for r in result.related]
+        related = [(_related_label(r), command_for(r, prog)) for r in result.related]
         left_out = _left_out(result.disputes, result.sources, len(related))
-        parts.append(_footer(result.sources, related, left_out, f"faq ask {question.id} --full"))
+        parts.append(_footer(result.sources, related, left_out, f"{prog} ask {question.id} --full"))
     renderables: list[RenderableType] = [_panel(text(question.question, "bold"), parts)]
     if result.alternatives:
-        renderables.append(_alternatives(result.alternatives))
+        renderables.append(_alternatives(result.alternatives, prog))
     return Group(*renderables)
 
 
-def _entry_answer(result: q.Answer, full: bool) -> RenderableType:
+def _entry_answer(result: q.Answer, full: bool, prog: str) -> RenderableType:
     """A person's, incident's or event's card; under a stated fact, a short card (its facts) unless `full`."""
     renderables: list[RenderableType] = []
     if result.fact is not None:
@@ -327,13 +334,13 @@ def _entry_answer(result: q.Answer, full: bool) -> RenderableType:
     view = result.view
     brief = result.fact is not None and not full
     if isinstance(view, q.Profile):
-        renderables.append(profile(view, full=full, brief=brief))
+        renderables.append(profile(view, full=full, brief=brief, prog=prog))
     elif isinstance(view, q.IncidentView):
-        renderables.append(incident(view, full=full, brief=brief))
+        renderables.append(incident(view, full=full, brief=brief, prog=prog))
     elif isinstance(view, q.EventView):
-        renderables.append(event(view, full=full, brief=brief))
+        renderables.append(event(view, full=full, brief=brief, prog=prog))
     if result.alternatives:
-        renderables.append(_alternatives(result.alternatives))
+        renderables.append(_alternatives(result.alternatives, prog))
     return Group(*renderables)
 
 
@@ -399,7 +406,8 @@ def _pointer_lines(items: Sequence[tuple[Text, str]], room: int) -> RenderableTy
     grid = Table.grid(padding=(0, 2))
     if space >= LABEL_ROOM:
         grid.add_column(no_wrap=True, overflow="ellipsis", max_width=space)
-    grid.add_column(no_wrap=True, style="hint")
+    # A command longer than the line (`faq --data …` of a deep path) wraps at its spaces rather than lose its end.
+    grid.add_column(no_wrap=longest <= room, overflow="fold", style="hint")
     for label, command in items:
         if space >= LABEL_ROOM:
             shown = label.copy()
@@ -419,17 +427,19 @@ def _more_line(left_out: Sequence[str], command: str, room: int) -> Text:
         fits = cell_len(words) + cell_len(command) <= room
         if fits or kept == least:  # the command on a line of its own when it cannot share one: copied whole
             return Text.assemble(
-                Text(words, style="dispute" if least else "hint"), "" if fits else "\n", Text(command, style="command")
+                Text(words, style="dispute" if least else "hint"),
+                "" if fits or not words else "\n",
+                Text(command, style="command"),
             )
     return Text(command, style="command")
 
 
-def _alternatives(candidates: Sequence[q.Candidate]) -> RenderableType:
-    items = [(text(c.label), f"{COMMAND_FOR.get(c.kind, 'faq ask')} {c.id}") for c in candidates]
+def _alternatives(candidates: Sequence[q.Candidate], prog: str) -> RenderableType:
+    items = [(text(c.label), f"{prog} {VERB_FOR.get(c.kind, 'ask')} {c.id}") for c in candidates]
     return _section("Other candidates", _pointers(items, [f"  {c.score:5.1f}" for c in candidates]))
 
 
-def no_match(result: q.NoMatch) -> RenderableType:
+def no_match(result: q.NoMatch, prog: str = PROG) -> RenderableType:
     if result.ambiguous:
         head = Text(f"'{one_line(result.query)}' could be more than one {result.what}:", style="bold")
     elif result.what == "question":
@@ -443,14 +453,14 @@ def no_match(result: q.NoMatch) -> RenderableType:
                 Text("It names ", style="hint"),
                 text(result.hint.label, "name"),
                 Text(": ", style="hint"),
-                Text(command_for(result.hint), style="command"),
+                Text(command_for(result.hint, prog), style="command"),
             )
         )
     if not result.candidates:
         return Group(*rows) if len(rows) > 1 else head
-    command = COMMAND_FOR[result.what]
+    verb = VERB_FOR[result.what]
     items = [
-        (text(c.label, "name"), f"{COMMAND_FOR.get(c.kind, command) if result.what == 'question' else command} {c.id}")
+        (text(c.label, "name"), f"{prog} {VERB_FOR.get(c.kind, verb) if result.what == 'question' else verb} {c.id}")
         for c in result.candidates
     ]
     if not result.ambiguous:
@@ -558,7 +568,7 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
     return _Fit(build)
 
 
-def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -> RenderableType:
+def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False, prog: str = PROG) -> RenderableType:
     """One incident: facts, people, what happened, then (`full`) disputes, sources and where to read on, or
     (compact) a line of sources, three pointers and what the full card adds; `brief`: the facts alone."""
     i = view.incident
@@ -587,7 +597,7 @@ def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -
     people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
     see = [*people, *view.incidents, *view.events, *view.questions]
     if brief:
-        parts.append(_whole(f"faq incident {i.id}"))
+        parts.append(_whole(f"{prog} incident {i.id}"))
     elif full:
         if i.summary:
             parts.append(_section("What happened", markdown(i.summary, view.parsed)))
@@ -596,7 +606,7 @@ def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -
         if view.sources:
             parts.append(_sources_block(view.sources))
         if see:
-            parts.append(_see_also(see))
+            parts.append(_see_also(see, prog))
     else:
         if i.summary:
             parts.append(markdown(i.summary, view.parsed))
@@ -609,8 +619,8 @@ def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False) -
             if has
         )
         left_out = _left_out(view.disputes, view.sources, len(see), notes if notes != "notes on " else "")
-        related = [(_related_label(r), command_for(r)) for r in see]
-        parts.append(_footer(view.sources, related, left_out, f"faq incident {i.id} --full"))
+        related = [(_related_label(r), command_for(r, prog)) for r in see]
+        parts.append(_footer(view.sources, related, left_out, f"{prog} incident {i.id} --full"))
     return _panel(text(i.title, "bold"), parts)
 
 
@@ -619,7 +629,7 @@ def _whole(command: str) -> RenderableType:
     return _labelled([("More", Text.assemble(Text("the whole entry: ", style="hint"), Text(command, style="command")))])
 
 
-def event(view: q.EventView, *, full: bool = False, brief: bool = False) -> RenderableType:
+def event(view: q.EventView, *, full: bool = False, brief: bool = False, prog: str = PROG) -> RenderableType:
     """One event: when, its people, what happened, then disputes, sources and where to read on (`full`), or
     the compact card's footer; `brief`: the facts alone."""
     e = view.event
@@ -633,7 +643,7 @@ def event(view: q.EventView, *, full: bool = False, brief: bool = False) -> Rend
     parts: list[RenderableType] = [_labelled(facts)]
     see = [*view.people, *view.incidents, *view.questions]
     if brief:
-        parts.append(_whole(f"faq event {e.id}"))
+        parts.append(_whole(f"{prog} event {e.id}"))
     elif full:
         if e.summary:
             parts.append(_section("What happened", markdown(e.summary, view.parsed)))
@@ -642,12 +652,14 @@ def event(view: q.EventView, *, full: bool = False, brief: bool = False) -> Rend
         if view.sources:
             parts.append(_sources_block(view.sources))
         if see:
-            parts.append(_see_also(see))
+            parts.append(_see_also(see, prog))
     else:
         if e.summary:
             parts.append(markdown(e.summary, view.parsed))
-        related = [(_related_label(r), command_for(r)) for r in see]
-        parts.append(_footer(view.sources, related, _left_out(view.disputes, view.sources, len(see)), f"faq event {e.id} --full"))
+        related = [(_related_label(r), command_for(r, prog)) for r in see]
+        parts.append(
+            _footer(view.sources, related, _left_out(view.disputes, view.sources, len(see)), f"{prog} event {e.id} --full")
+        )
     return _panel(text(e.title, "bold"), parts)
 
 
@@ -706,7 +718,7 @@ def _status(status: Status, *, explain: bool = False) -> Text:
     return line
 
 
-def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> RenderableType:
+def profile(result: q.Profile, *, full: bool = False, brief: bool = False, prog: str = PROG) -> RenderableType:
     """One person: names, status, summary, then (`full`) positions, honours, sanctions, incidents, questions,
     disputes and sources, or (compact) the main position, a line of sources, three pointers and what the full
     card adds; `brief`: the facts alone."""
@@ -733,15 +745,15 @@ def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> Re
         facts.append(("Position", position))
     parts: list[RenderableType] = [_labelled(facts)] if facts else []
     if brief:
-        return _panel(text(p.name, "bold"), [*parts, _whole(f"faq profile {p.id}")])
+        return _panel(text(p.name, "bold"), [*parts, _whole(f"{prog} profile {p.id}")])
     if p.summary:
         parts.append(markdown(p.summary, result.parsed))
     if not full:
         related = [
-            (Text.assemble(text(i.date.human(), "date"), "  ", text(i.title)), f"faq incident {i.id}")
+            (Text.assemble(text(i.date.human(), "date"), "  ", text(i.title)), f"{prog} incident {i.id}")
             for i, _ in result.incidents
         ]
-        related += [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        related += [(text(x.question), f"{prog} ask {x.id}") for x in result.questions]
         others = len(p.positions) - (main is not None)
         more = [
             _count(others, "other position") if others > 0 else "",
@@ -751,7 +763,7 @@ def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> Re
         ]
         unread = len(result.mentions) - len(result.questions)  # questions that mention them beyond those read
         left_out = _left_out(result.disputes, result.sources, len(related) + unread, *more)
-        parts.append(_footer(result.sources, related, left_out, f"faq profile {p.id} --full"))
+        parts.append(_footer(result.sources, related, left_out, f"{prog} profile {p.id} --full"))
         return _panel(text(p.name, "bold"), parts)
     if p.positions:
         rows = []
@@ -778,15 +790,16 @@ def profile(result: q.Profile, *, full: bool = False, brief: bool = False) -> Re
         for i, inv in result.incidents:
             label = Text.assemble(text(i.date.human(), "date"), "  ", _titled(i.title, i.verification))
             label.append_text(Text.assemble("\n", Text(f"{one_line(inv.role)}, ", style="hint"), _outcome(inv.outcome)))
-            items.append((label, f"faq incident {i.id}"))
+            items.append((label, f"{prog} incident {i.id}"))
         parts.append(_section("Incidents", _pointers(items)))
     if result.incidents or result.events or any(pos.start for pos in p.positions):
-        parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", Text(f"faq timeline --person {p.id}", style="hint")))
+        timeline = Text(f"{prog} timeline --person {p.id}", style="hint")
+        parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", timeline))
     if result.questions:
-        items = [(text(x.question), f"faq ask {x.id}") for x in result.questions]
+        items = [(text(x.question), f"{prog} ask {x.id}") for x in result.questions]
         earlier = len(result.mentions) - len(result.questions)
         if earlier > 0:  # the most recent are shown: the count, and the command that lists them all
-            items.append((Text(f"… and {earlier:,} earlier", style="hint"), f"faq profile {p.id} --all"))
+            items.append((Text(f"… and {earlier:,} earlier", style="hint"), f"{prog} profile {p.id} --all"))
         parts.append(_section("Questions", _pointers(items)))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "as above"))
@@ -881,14 +894,35 @@ def _citers(cited_by: Sequence[q.Related]) -> RenderableType:
     return grid
 
 
-def problems(items: Sequence[Problem], files: int) -> RenderableType:
+def problems(items: Sequence[Problem], files: int, skipped: int = 0) -> RenderableType:
     rows: list[RenderableType] = [Text(one_line(str(p))) for p in items]
+    counted = f"{files} file{'s' if files != 1 else ''}" + (f"; {skipped} skipped" if skipped else "")
     if items:
         noun = "problem" if len(items) == 1 else "problems"
-        rows.append(Text(f"{len(items)} {noun} in {files} file{'s' if files != 1 else ''}", style="error"))
+        rows.append(Text(f"{len(items)} {noun} in {counted}", style="error"))
     else:
-        rows.append(Text(f"catalogue is valid ({files} file{'s' if files != 1 else ''})", style="bold green"))
+        rows.append(Text(f"catalogue is valid ({counted})", style="bold green"))
     return Group(*rows)
+
+
+def with_note(renderable: RenderableType, note: q.StaleNote | None) -> RenderableType:
+    """An answer with, under it, the date its catalogue is current to when that is older than the threshold."""
+    if note is None:
+        return renderable
+    line = Text.assemble(
+        Text("as of ", style="hint"),
+        Text(note.as_of.human(), style="date"),
+        Text(f" (catalogue '{one_line(note.catalogue)}', older than {note.days} days)", style="hint"),
+    )
+    if note.update:
+        line.append_text(Text.assemble(Text("; refresh it: ", style="hint"), text(note.update, "command")))
+    return Group(renderable, line)
+
+
+def print_note(message: str) -> None:
+    """A note on stderr (not an error): `faq: note: …`, one line."""
+    err = console(stderr=True)
+    err.print(Text.assemble(Text("faq: note: ", style="hint"), Text(one_line(message))), soft_wrap=True)
 
 
 def print_error(message: str) -> None:
@@ -972,9 +1006,6 @@ def written(paths: Sequence[object], directory: str) -> RenderableType:
     return Group(*rows)
 
 
-_SEARCH_COMMAND = {"question": "faq ask", "incident": "faq incident", "person": "faq profile"}
-
-
 def _highlighted(snippet: str, spans: Sequence[tuple[int, int]], style: str = "") -> Text:
     """The snippet as inert text with its matched words styled by range (never via markup)."""
     shown = Text(one_line(snippet), style=style)
@@ -984,7 +1015,7 @@ def _highlighted(snippet: str, spans: Sequence[tuple[int, int]], style: str = ""
     return shown
 
 
-def search_hits(result: q.SearchResult) -> RenderableType:
+def search_hits(result: q.SearchResult, prog: str = PROG) -> RenderableType:
     """`faq search`: score, kind, then the title, the snippet (when it says more) and the command to see it."""
     if not result.hits:
         return Text("no matches")
@@ -997,9 +1028,81 @@ def search_hits(result: q.SearchResult) -> RenderableType:
             lines = [_highlighted(hit.title, hit.highlights, "name")]
         else:
             lines = [text(hit.title, "name"), _highlighted(hit.snippet, hit.highlights)]
-        command = f"{_SEARCH_COMMAND[hit.type]} {hit.id}" if hit.type in _SEARCH_COMMAND else hit.id
+        command = f"{prog} {VERB_FOR[hit.type]} {hit.id}" if hit.type in VERB_FOR else hit.id
         lines.append(Text(one_line(command), style="hint"))
         if n:
             table.add_row("", "", "")
         table.add_row(f"{hit.score:.0f}", hit.type, Group(*lines))
     return table
+
+
+# ---- the catalogues added on top of the bundled one ---------------------------------------------------
+
+KIND_LABEL = {"bundled": "shipped with faq", "git": "from git", "local": "local folder", "path": "--data"}
+SECTION_NOUNS = (
+    ("questions", "question"),
+    ("incidents", "incident"),
+    ("events", "event"),
+    ("people", "person"),
+    ("sources", "source"),
+)
+
+
+def catalogue_list(rows: Sequence[LayerRow], unused: int = 0, prog: str = PROG) -> RenderableType:
+    """`faq catalogue list`: a block per layer, lowest first: name and kind, path, origin, date, counts."""
+    blocks: list[RenderableType] = []
+    for row in rows:
+        head = Text.assemble(text(row.name, "name"), "  ", Text(KIND_LABEL.get(row.kind, row.kind), style="kind"))
+        if row.problems:
+            noun = "problem" if row.problems == 1 else "problems"
+            head.append_text(Text.assemble("  ", Text(f"{row.problems} {noun} ({prog} validate)", style="error")))
+        lines: list[Text] = [Text(one_line(row.path), style="hint", overflow="fold")]
+        if row.source:
+            origin = text(row.source, "source")
+            origin.overflow = "fold"
+            if row.updated:
+                origin.append(f" · updated {row.updated[:10]}", style="hint")
+            lines.append(origin)
+        dated = Text.assemble(text(row.title, "title")) if row.title else Text("")
+        if row.as_of:
+            dated.append(" · " if row.title else "", style="hint")
+            dated.append(f"as of {PartialDate.parse(row.as_of).human()}", style="date")
+            if row.age_days is not None:
+                dated.append(f" ({row.age_days} day{'s' if row.age_days != 1 else ''} ago)", style="hint")
+        if dated.plain:
+            lines.append(dated)
+        counts = [f"{row.entries.get(s, 0)} {noun if row.entries.get(s, 0) == 1 else s}" for s, noun in SECTION_NOUNS]
+        lines.append(Text(" · ".join(counts), style="count"))
+        grid = Table.grid(padding=(0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for line in lines:
+            grid.add_row("  ", line)
+        blocks.append(Group(head, grid))
+    if unused:
+        noun = "catalogue" if unused == 1 else "catalogues"
+        blocks.append(Text(f"{unused} added {noun} not in use: --data or FAQ_CLI_DATA chooses the layers", style="hint"))
+    elif all(row.kind not in ("git", "local") for row in rows):
+        blocks.append(Text("Add one on top: faq catalogue add NAME URL_OR_PATH", style="hint"))
+    return Group(*_spaced(blocks))
+
+
+def catalogue_added(added: Registered, data_given: bool) -> RenderableType:
+    """What `faq catalogue add` did, and what to try next."""
+    what = "cloned" if added.kind == "git" else "added the folder"
+    rows: list[RenderableType] = [
+        Text.assemble(Text(f"{what} ", style="heading"), text(added.name, "name"), Text(" → ", style="hint"), text(added.path))
+    ]
+    if data_given:
+        rows.append(Text("it is used when neither --data nor FAQ_CLI_DATA is given", style="hint"))
+    rows.append(Text.assemble("  ", Text("faq catalogue list", style="command")))
+    return Group(*rows)
+
+
+def plain_line(message: str) -> RenderableType:
+    return text(message)
+
+
+def print_problem(message: str) -> None:
+    """A problem on stderr as `path:line:col: message`, never wrapped (as `faq validate` prints them)."""
+    console(stderr=True).print(Text(one_line(message)), soft_wrap=True)
