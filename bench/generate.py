@@ -1,17 +1,20 @@
 """Write a valid synthetic catalogue of N incidents, split across files, for the benchmark.
 
     python bench/generate.py 200000 bench/out/cat-200000
+    python bench/generate.py 48000 bench/out/one-file-48000 --one-file   # everything in one 31 MB file
 
 Deterministic (seeded by N): the same N always gives the same files. For N
 incidents it writes N/10 people, N/5 events, N/50 questions and N/20 sources
 (each at least a few dozen), 1,000 entries a file, so editing one file of a
-large catalogue is a realistic change. Every reference resolves, so
+large catalogue is a realistic change; `--one-file` writes the same entries
+into a single `catalogue.yaml` (the case of one very large file). Every reference resolves, so
 `faq validate` passes. Text values are written as JSON strings, which YAML
 reads as they are.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -199,8 +202,8 @@ class Catalogue:
             yield f"    sources: [{', '.join(self.source_ids(1))}]"
 
 
-def write(incidents: int, out: Path) -> list[Path]:
-    """Write the catalogue under `out`; return the files written."""
+def write(incidents: int, out: Path, one_file: bool = False) -> list[Path]:
+    """Write the catalogue under `out` (in one file with `one_file`); return the files written."""
     cat = Catalogue(incidents)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -210,7 +213,6 @@ def write(incidents: int, out: Path) -> list[Path]:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(path)
 
-    emit("catalogue.yaml", cat.catalogue_file())
     sections = (
         ("sources", cat.sources, cat.source_lines),
         ("people", cat.people, cat.person_lines),
@@ -218,6 +220,11 @@ def write(incidents: int, out: Path) -> list[Path]:
         ("events", cat.events, cat.event_lines),
         ("questions", cat.questions, cat.question_lines),
     )
+    if one_file:
+        whole = (line for _, count, lines in sections for line in lines(0, count))
+        emit("catalogue.yaml", itertools.chain(cat.catalogue_file(), whole))
+        return written
+    emit("catalogue.yaml", cat.catalogue_file())
     for name, count, lines in sections:
         for n, start in enumerate(range(0, count, PER_FILE), start=1):
             emit(f"{name}-{n:04d}.yaml", lines(start, min(start + PER_FILE, count)))
@@ -225,12 +232,14 @@ def write(incidents: int, out: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    one_file = "--one-file" in argv
+    argv = [a for a in argv if a != "--one-file"]
     if not argv or not argv[0].isdigit():
-        print("usage: python bench/generate.py N [DIR]", file=sys.stderr)
+        print("usage: python bench/generate.py N [DIR] [--one-file]", file=sys.stderr)
         return 2
     n = int(argv[0])
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent / "out" / f"cat-{n}"
-    files = write(n, out)
+    files = write(n, out, one_file)
     size = sum(f.stat().st_size for f in files)
     print(f"{out}: {len(files)} files, {size / 1e6:.1f} MB")
     return 0

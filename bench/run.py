@@ -2,6 +2,7 @@
 
     python bench/run.py                         # the bundled catalogue, 1k and 10k incidents
     python bench/run.py --sizes 100000 200000   # larger synthetic catalogues (generated once, under bench/out/)
+    python bench/run.py --one-file 48000        # the same entries in one 31 MB file (the memory bound's case)
     python bench/run.py --runs 9 --build-runs 1
 
 Every figure is one fresh process, as a user's shell runs it (output to a pipe,
@@ -22,6 +23,7 @@ CSafeLoader parsing the same files (the yardstick for the build). Prints Markdow
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -128,11 +130,19 @@ class Queries:
 BUNDLED_QUERIES = Queries("who is alekseyev", "2025", 0, "2025", 0, "Vladimir Alekseyev", 0)  # a name, as at every size
 
 
+_SECTION = re.compile(r"^([a-z]+):[ \t]*$", re.MULTILINE)
+
+
 def _counts(folder: Path, section: str, pattern: str) -> Counter[str]:
+    """How often each match of `pattern` occurs in `section`, split across files or not."""
     found: Counter[str] = Counter()
     regex = re.compile(pattern, re.MULTILINE)
-    for path in sorted(folder.glob(f"{section}-*.yaml")):
-        found.update(regex.findall(path.read_text(encoding="utf-8")))
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        starts = [(m.start(), m.group(1)) for m in _SECTION.finditer(text)] + [(len(text), "")]
+        for (start, name), (end, _) in itertools.pairwise(starts):
+            if name == section:
+                found.update(regex.findall(text, start, end))
     return found
 
 
@@ -248,6 +258,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="synthetic catalogue sizes (incidents)")
     parser.add_argument("--runs", type=int, default=7, help="runs per warm figure (median)")
     parser.add_argument("--build-runs", type=int, default=3, help="runs per build figure (large sizes: 1)")
+    parser.add_argument("--one-file", type=int, nargs="*", default=[], help="sizes generated into one file (incidents)")
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled catalogue")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -263,15 +274,19 @@ def main() -> None:
         shutil.copytree(BUNDLED, copy)
         figures = bench_catalogue("bundled", copy, target, args.runs, args.build_runs)
         print(table("Bundled catalogue", figures), "\n")
-    for size in args.sizes:
-        folder = OUT / f"cat-{size}"
+    cases = [(size, False) for size in args.sizes] + [(size, True) for size in args.one_file]
+    for size, one_file in cases:
+        name = f"one-file-{size}" if one_file else str(size)
+        folder = OUT / (name if one_file else f"cat-{size}")
         if not folder.is_dir():
-            subprocess.run([PYTHON, str(HERE / "generate.py"), str(size), str(folder)], check=True)
+            generate = [PYTHON, str(HERE / "generate.py"), str(size), str(folder), *(["--one-file"] if one_file else [])]
+            subprocess.run(generate, check=True)
         queries = synthetic_queries(folder, size, target)
         build_runs = args.build_runs if size <= 10_000 else 1
-        figures = bench_catalogue(str(size), folder, queries, args.runs, build_runs)
+        figures = bench_catalogue(name, folder, queries, args.runs, build_runs)
         megabytes = sum(p.stat().st_size for p in folder.glob("*.yaml")) / 1e6
-        print(table(f"{size:,} incidents ({megabytes:,.0f} MB of YAML)", figures), "\n")
+        layout = "in one file" if one_file else "of YAML"
+        print(table(f"{size:,} incidents ({megabytes:,.0f} MB {layout})", figures), "\n")
         sys.stdout.flush()
 
 

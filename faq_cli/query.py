@@ -153,12 +153,19 @@ class TimelineItem(NamedTuple):
 
 class Profile(NamedTuple):
     person: Person
-    incidents: list[tuple[Incident, Involvement]]
-    events: list[Event]
-    questions: list[Question]
+    incidents: list[tuple[Incident, Involvement]]  # every one they are involved in
+    events: list[Event]  # every one they take part in
+    questions: list[Question]  # of the questions that mention them or their incidents, the most recent (see profile)
     sources: list[Source]
     disputes: list[DisputeView]
     parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
+    mentions: tuple[str, ...] = ()  # the ids of every question that mentions them, in catalogue order
+
+
+# A profile lists a person's own incidents and events in full, and of the questions that mention them (or one
+# of their incidents) the most recent this many, with how many there are and the command that lists them all:
+# in a catalogue of 200,000 incidents someone may be mentioned thousands of times.
+MENTIONS_SHOWN = 15
 
 
 class SourceUse(NamedTuple):
@@ -599,8 +606,9 @@ def _label(entry: Person | Incident | Event) -> str:
     return entry.name if isinstance(entry, Person) else entry.title
 
 
-def profile(catalogue: Catalogue, person: Person) -> Profile:
-    """Everything the catalogue says about one person."""
+def profile(catalogue: Catalogue, person: Person, every: bool = False) -> Profile:
+    """Everything the catalogue says about one person (of the questions mentioning them, the most recent
+    MENTIONS_SHOWN unless `every`)."""
     incidents = [
         (incident, involvement)
         for incident in sorted(_incidents_in(catalogue, person=person.id), key=lambda i: (i.date, i.id))
@@ -609,11 +617,7 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
     ]
     events = sorted((e for e in _events_in(catalogue, person=person.id) if person.id in e.people), key=lambda e: (e.date, e.id))
     incident_ids = {i.id for i, _ in incidents}
-    questions = [
-        q
-        for q in _citing(catalogue, {person.id, *incident_ids})
-        if person.id in q.related or incident_ids.intersection(q.related)
-    ]
+    mentions, questions = _mentions(catalogue, {person.id, *incident_ids}, None if every else MENTIONS_SHOWN)
     source_ids = [
         *person.sources,
         *(s for p in person.positions for s in p.sources),
@@ -623,7 +627,7 @@ def profile(catalogue: Catalogue, person: Person) -> Profile:
     source_ids += [s for d in person.disputes for s in d.sources]
     sources = sources_of(catalogue, source_ids)
     parsed = _parsed(catalogue, "people", person.id, person.summary)
-    return Profile(person, incidents, events, questions, sources, disputes(catalogue, person), parsed)
+    return Profile(person, incidents, events, questions, sources, disputes(catalogue, person), parsed, tuple(mentions))
 
 
 def people(catalogue: Catalogue) -> list[Person]:
@@ -898,6 +902,15 @@ def _parsed(catalogue: Catalogue, section: str, entry_id: str, text: str | None)
 def _citing(catalogue: Catalogue, ids: set[str]) -> Iterable[Question]:
     """Questions whose `related` list may name one of `ids`, in catalogue order."""
     return catalogue.questions.values() if catalogue.index is None else catalogue.index.citing(ids)
+
+
+def _mentions(catalogue: Catalogue, ids: set[str], last: int | None) -> tuple[list[str], list[Question]]:
+    """The ids of the questions whose `related` list names one of `ids`, in catalogue order, and the last `last`
+    of them (all with None): with an index, only those are read."""
+    if catalogue.index is not None:
+        return catalogue.index.mentions(ids, last)
+    found = [q for q in catalogue.questions.values() if ids.intersection(q.related)]
+    return [q.id for q in found], found[len(found) - last :] if last is not None and last < len(found) else found
 
 
 def _narrowed(catalogue: Catalogue, section: str, text: str) -> Catalogue:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from faq_cli import store as index
+from faq_cli.store import cache as cache_files
 
 from conftest import DATA, ROOT, Run
 
@@ -27,7 +28,7 @@ def expected(faq: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> Run:
     from faq_cli.catalogue import merge as catalogue
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "load", lambda paths, progress=None, derivers=None: catalogue.load_catalogue(paths))
+        patch.setattr(index, "load", lambda paths, progress=None, derivers=None, notice=None: catalogue.load_catalogue(paths))
         run = faq(*QUERY)
     assert run.status == 0
     return run
@@ -185,7 +186,9 @@ def test_an_index_path_taken_by_a_directory_is_ignored(faq: Callable[..., Run], 
     path = _index_file(cache)
     path.unlink()
     path.mkdir()
-    _same(faq(*QUERY), expected)
+    run = faq(*QUERY)
+    assert (run.status, run.out) == (0, expected.out)
+    assert run.err.count("\n") == 1 and f"ignoring the index {path}: it is not a regular file" in run.err
     _assert_clean(cache)
 
 
@@ -240,7 +243,7 @@ def test_a_full_disk_during_the_build_leaves_no_partial_index(
 ) -> None:
     full = OSError(errno.ENOSPC, "No space left on device")
     if where == "insert":
-        original = index._insert
+        original = index._insert_file
         calls: list[sqlite3.Connection] = []
 
         def insert(db: sqlite3.Connection, *args: object) -> None:
@@ -249,13 +252,13 @@ def test_a_full_disk_during_the_build_leaves_no_partial_index(
                 raise sqlite3.OperationalError("database or disk is full")
             original(db, *args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(index, "_insert", insert)
+        monkeypatch.setattr(index, "_insert_file", insert)
     elif where == "sync":
 
         def sync(path: Path) -> None:
             raise full
 
-        monkeypatch.setattr(index, "_sync", sync)
+        monkeypatch.setattr(cache_files, "sync", sync)
     else:
 
         def replace(src: object, dst: object) -> None:

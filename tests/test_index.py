@@ -59,19 +59,21 @@ def catalogue_copy(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The names of the files the loader parses, call by call."""
     seen: list[str] = []
-    original = catalogue_module.read_file
 
-    def counting(path: Path) -> catalogue_module.FileSections:
-        seen.append(Path(path).name)
-        return original(path)
+    class Counting(catalogue_module.EntryReader):
+        def __init__(self, path: Path, display: str | None = None, layer: str = "") -> None:
+            seen.append(Path(path).name)
+            super().__init__(path, display, layer)
 
-    monkeypatch.setattr(catalogue_module, "read_file", counting)
+    monkeypatch.setattr(catalogue_module, "EntryReader", Counting)
     yield seen
 
 
 def _without_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Serve commands from a plain in-memory load, as before the index existed."""
-    monkeypatch.setattr("faq_cli.store.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
+    monkeypatch.setattr(
+        "faq_cli.store.load", lambda paths, progress=None, derivers=None, notice=None: catalogue_module.load_catalogue(paths)
+    )
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))

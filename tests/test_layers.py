@@ -88,7 +88,9 @@ def test_replacing_works_the_same_through_the_index_and_without_it(
     args = ("--data", "bundled", "--data", str(mine))
     commands = [("questions", "--json"), ("incidents", "--json"), ("profile", "--json", "alekseyev"), ("sources", "--json")]
     indexed = [faq(*args, *c).out for c in commands]
-    monkeypatch.setattr("faq_cli.store.load", lambda paths, progress=None, derivers=None: catalogue_module.load_catalogue(paths))
+    monkeypatch.setattr(
+        "faq_cli.store.load", lambda paths, progress=None, derivers=None, notice=None: catalogue_module.load_catalogue(paths)
+    )
     assert [faq(*args, *c).out for c in commands] == indexed
 
 
@@ -282,3 +284,20 @@ def test_a_long_data_prefix_wraps_a_suggested_command_but_never_cuts_it(
     assert "faq --data bundled --data the-notes-of-our-team profile alekseyev" in words
     assert "faq --data bundled --data the-notes-of-our-team incident my-incident --full" in words
     assert not any("…" in line for line in run.out.splitlines() if "faq --data" in line)
+
+
+def test_a_layer_whose_name_is_not_utf8_is_shown_escaped(faq_process: Callable[..., Run], tmp_path: Path) -> None:
+    """Issue 20's file names meet issue 17's layers: the layer's name is stored, shown and suggested escaped."""
+    folder = os.fsdecode(os.fsencode(str(tmp_path)) + b"/lay\xfe")
+    os.mkdir(folder)
+    Path(folder, "notes.yaml").write_text(MINE, encoding="utf-8")
+    found = faq_process("--data", "bundled", "--data", folder, "incident", "--json", "my-incident")
+    assert found.status == 0, found.err
+    assert json.loads(found.out)["catalogue"] == f"{tmp_path}/lay\\xfe"
+    # by its name in the working directory, so that the suggested command fits on one line
+    card = faq_process("--data", "bundled", "--data", os.fsdecode(b"lay\xfe"), "incident", "my-incident")
+    assert card.status == 0, card.err
+    assert "faq --data bundled --data $'lay\\xfe' profile alekseyev" in card.out
+    Path(folder, "more.yaml").write_text("people:\n  - id: someone\n", encoding="utf-8")
+    checked = faq_process("--data", "bundled", "--data", folder, "validate")
+    assert checked.status == 1 and f"{tmp_path}/lay\\xfe/more.yaml:2:5: " in checked.out

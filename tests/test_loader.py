@@ -209,3 +209,63 @@ def test_problems_come_sorted_by_file_and_line(tmp_path: Path) -> None:
     where = [(Path(p.path).name, p.line) for p in refused.value.problems]
     assert where == sorted(where)
     assert len(where) == 3
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EVERY_FILE = sorted(
+    p for folder in ("data", "tests/fixtures", "bench/catalogues") for p in (ROOT / folder).rglob("*.y*ml") if p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_reading_entry_by_entry_gives_what_reading_whole_gives(path: Path) -> None:
+    """The index reads a file an entry at a time (so a 100 MB file is never held whole): the same problems,
+    references and entries as reading it whole, for every good and broken file there is."""
+    from faq_cli.catalogue import model
+    from faq_cli.catalogue.merge import EntryReader, build_entry, file_refs, read_file
+
+    whole = read_file(path)
+    refs = file_refs(whole)
+    reader = EntryReader(path)
+    read = list(reader)
+    assert reader.problems == whole.problems
+    if reader.failed:  # what was read before the file failed counts for nothing, as when it is read whole
+        assert (refs.load(), refs.info, refs.synonyms) == ([], [], [])
+    else:
+        assert [r for r, _ in read] == refs.load()
+        assert (reader.info, reader.synonyms) == (refs.info, refs.synonyms)
+        assert (reader.choices, reader.skipped) == (refs.choices, refs.skipped)
+    if not whole.problems:
+        built = [build_entry(s, e) for s in model.ENTRY_SECTIONS for e in whole.sections.get(s) or ()]
+        assert sorted(map(repr, (e for _, e in read))) == sorted(map(repr, built))
+
+
+VOCABULARY_AND_SKIPS = {
+    "compose.yaml": "services:\n  web:\n    image: nginx\nvolumes: [a, b]\n",
+    "late-section.yaml": "notes: x\nsources:\n  - id: s\n    title: T\n    publisher: P\n    date: 2024\n",
+    "typo.yaml": "incidnets: []\n",
+    "vocabulary.yaml": (
+        "vocabulary:\n  outcome: [fined]\nincidents:\n  - id: i\n    date: 2024\n    title: T\n    kind: theft\n"
+        "    place: P\n    sources: [s]\n    people:\n      - person: p\n        role: thief\n        outcome: fined\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VOCABULARY_AND_SKIPS))
+def test_entry_by_entry_skips_and_reads_vocabulary_as_whole(tmp_path: Path, name: str) -> None:
+    """Issue 17's rules read through issue 20's reader: a file of no section is skipped (whatever comes first, an
+    unknown key is a problem only in a catalogue file), vocabulary and choice values are kept, entries carry
+    their layer."""
+    from faq_cli.catalogue.merge import EntryReader, file_refs, read_file
+
+    path = tmp_path / name
+    path.write_text(VOCABULARY_AND_SKIPS[name], encoding="utf-8")
+    whole = read_file(path)
+    refs = file_refs(whole)
+    reader = EntryReader(path, layer="mine")
+    read = list(reader)
+    assert reader.problems == whole.problems
+    assert [r for r, _ in read] == refs.load()
+    assert (reader.choices, reader.skipped, reader.info) == (refs.choices, refs.skipped, refs.info)
+    assert all(e is None or e.catalogue == "mine" for _, e in read)
+    assert (reader.skipped is not None) == (name == "compose.yaml")

@@ -165,3 +165,45 @@ def test_hostile_text_opens_no_link_or_html(faq, hostile: str) -> None:
         assert all(href.startswith("https://") for href in links(tokens)), args
     answer = parse(faq("--data", hostile, "ask", "q", "--format", "markdown").out)
     assert "https://example.org" in links(answer)  # the answer's own Markdown link survives
+
+
+SCHEMES = textwrap.dedent(
+    """\
+    sources:
+      - id: src
+        title: T
+        publisher: P
+        date: 2024-01-02
+    questions:
+      - id: q
+        question: Where do the links go?
+        answer: |
+          To [a script](javascript:alert(1)), ![an image]( data:text/html,x), [a file](file:///etc/passwd),
+          [a page](page.md), [a reference][bad], <javascript:alert(2)>, and &#x202e;reversed&#x202c; text;
+          also [the web](https://example.org) and [mail](mailto:desk@example.org).
+
+          [bad]: javascript:alert(3)
+        sources: [src]
+    """
+)
+
+
+def test_markdown_links_only_to_the_web_and_mail_and_no_character_references(faq, tmp_path: Path) -> None:
+    """Whatever renderer reads the export: one that links any scheme, and decodes `&#x202e;`, still gets none of it."""
+    path = tmp_path / "schemes.yaml"
+    path.write_text(SCHEMES, encoding="utf-8")
+    run = faq("--data", str(path), "ask", "q", "--format", "markdown")
+    assert run.status == 0, run.err
+    permissive = MarkdownIt("commonmark")
+    permissive.validateLink = lambda url: True  # as a renderer that links every scheme would
+    tokens = permissive.parse(run.out)
+    targets = [
+        child.attrs.get("href") or child.attrs.get("src")
+        for tok in tokens
+        for child in tok.children or []
+        if child.type in ("link_open", "image")
+    ]
+    assert sorted(targets) == ["https://example.org", "mailto:desk@example.org"]
+    text = "".join(child.content for tok in tokens for child in tok.children or [] if child.type == "text")
+    assert "\u202e" not in text and "&#x202e;reversed" in text
+    assert "javascript:alert(1)" in text  # shown, as the text it is

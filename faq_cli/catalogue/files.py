@@ -7,6 +7,7 @@ and stat the files without importing the YAML parser.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -16,11 +17,17 @@ from faq_cli.catalogue.layers import bundled_path as bundled_path
 from faq_cli.errors import Problem
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_DEPTH = 32  # directories below a catalogue path that are read; a deeper one is a problem, never a crash
 
 
 def active_paths(data: Sequence[str] | None, environ: Mapping[str, str] | None = None) -> list[str]:
     """The paths of the active layers (see `layers.active_layers`)."""
     return [layer.path for layer in active_layers(data, environ)]
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as messages show it: a name that is not valid UTF-8 gets `\\xNN` escapes for its stray bytes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def catalogue_files(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
@@ -29,10 +36,14 @@ def catalogue_files(paths: Iterable[str]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(_walk_yaml(path))
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except (OSError, ValueError):  # missing, a name too long, a link loop…: parse_file says which
+            is_dir = False
+        if is_dir:
+            found = sorted(_walk_yaml(path, problems))
             if not found:
-                problems.append(Problem(raw, 0, 0, "no *.yaml or *.yml files in this directory"))
+                problems.append(Problem(shown(raw), 0, 0, "no *.yaml or *.yml files in this directory"))
             files.extend(found)
         else:
             files.append(path)  # parse_file says what is wrong with a missing path, FIFO, loop…
@@ -55,10 +66,32 @@ def layer_files(layers: Sequence[Layer]) -> tuple[list[tuple[Path, int]], list[P
     return found, problems
 
 
-def _walk_yaml(root: Path) -> Iterator[Path]:
-    # os.walk does not follow directory links, so a link loop cannot trap it.
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                yield Path(folder, name)
+def _walk_yaml(root: Path, problems: list[Problem]) -> Iterator[Path]:
+    """The YAML files under `root`. The walk keeps its own stack, so no depth can exhaust Python's (os.walk
+    recursed), stops at MAX_DEPTH levels with a problem, and never follows a directory link, so a link loop
+    cannot trap it; hidden files and directories are left out."""
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # unreadable, or vanished: as os.walk, passed over
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                linked = entry.is_symlink()
+            except OSError:
+                is_dir, linked = False, False
+            if not is_dir:
+                if entry.name.endswith(YAML_SUFFIXES):  # a link to a file too; parse_file says what is wrong with it
+                    yield Path(entry.path)
+            elif linked:
+                continue
+            elif depth < MAX_DEPTH:
+                stack.append((Path(entry.path), depth + 1))
+            else:
+                message = f"a directory nested more than {MAX_DEPTH} levels deep is not read; move its files up"
+                problems.append(Problem(shown(entry.path), 0, 0, message))

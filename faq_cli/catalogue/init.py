@@ -33,8 +33,11 @@ def starter_files(today: dt.date | None = None) -> dict[str, str]:
 
 def init(directory: Path, today: dt.date | None = None) -> list[Path]:
     """Write the starter into `directory` (created if missing); raise InitError rather than overwrite anything."""
-    if directory.exists() and not directory.is_dir():
-        raise InitError(f"{directory} exists and is not a directory")
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise InitError(f"{directory} exists and is not a directory")
+    except OSError as exc:  # a name too long, a loop of links…
+        raise InitError(f"cannot create {directory}: {exc.strerror or exc}") from None
     files = starter_files(today)
     taken = [name for name in files if os.path.lexists(directory / name)]
     if taken:

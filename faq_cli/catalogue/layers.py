@@ -203,17 +203,24 @@ def given_layer(raw: str, managed: Mapping[str, Registered] | None = None) -> La
     if raw == BUNDLED:
         return bundled_layer()
     absolute = os.path.abspath(raw)
+    name = layer_name(raw)
     if absolute == os.path.abspath(bundled_path()):
-        return Layer(raw, raw, "bundled")
+        return Layer(name, raw, "bundled")
     clone = (managed or {}).get(absolute)
     if clone is not None:
-        return Layer(raw, raw, "git", clone.source)
-    return Layer(raw, raw, "path")
+        return Layer(name, raw, "git", clone.source)
+    return Layer(name, raw, "path")
+
+
+def layer_name(raw: str) -> str:
+    """A path as the name of its layer: as given, with `\\xNN` escapes for the stray bytes of a name that is not
+    valid UTF-8 (the name is shown, stored in the index and written as JSON; the path itself is kept as it is)."""
+    return os.fsencode(raw).decode("utf-8", "backslashreplace")
 
 
 def as_layers(paths: Sequence[str | Layer]) -> list[Layer]:
     """Layers from plain paths (each its own layer, named by its path) or layers as they are."""
-    return [p if isinstance(p, Layer) else Layer(p, p, "path") for p in paths]
+    return [p if isinstance(p, Layer) else Layer(layer_name(p), p, "path") for p in paths]
 
 
 def _once(stack: list[Layer]) -> list[Layer]:
@@ -232,6 +239,18 @@ def invocation(data: Sequence[str] | None) -> str:
     """`faq` with the `--data` options of this call, so a suggested command runs as printed."""
     if not data:
         return "faq"
+    return " ".join(["faq", *(f"--data {shell_word(p)}" for p in data)])
+
+
+def shell_word(raw: str) -> str:
+    """A path quoted for a POSIX shell; one whose name is not valid UTF-8 in the `$'…'` form of bash and zsh, with
+    `\\xNN` for its stray bytes, so that the command still runs as printed."""
     import shlex
 
-    return " ".join(["faq", *(f"--data {shlex.quote(p)}" for p in data)])
+    text = os.fsencode(raw).decode("utf-8", "surrogateescape")
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return shlex.quote(raw)
+    escaped = "".join(
+        f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else "\\" + ch if ch in "\\'" else ch for ch in text
+    )
+    return f"$'{escaped}'"

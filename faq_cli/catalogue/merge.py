@@ -20,10 +20,11 @@ from faq_cli.catalogue.files import YAML_SUFFIXES as YAML_SUFFIXES
 from faq_cli.catalogue.files import active_paths as active_paths
 from faq_cli.catalogue.files import bundled_path as bundled_path
 from faq_cli.catalogue.files import catalogue_files as catalogue_files
-from faq_cli.catalogue.files import layer_files
+from faq_cli.catalogue.files import layer_files, shown
 from faq_cli.catalogue.layers import Layer, as_layers
+from faq_cli.catalogue.schema import SECTIONS as SECTION_SCHEMAS
 from faq_cli.catalogue.validate import Walker, closest, is_broken, show, suggest
-from faq_cli.catalogue.yamlfile import LocList, LocMap, Mark, parse_file
+from faq_cli.catalogue.yamlfile import LocList, LocMap, Mark, SectionReader, parse_file
 from faq_cli.errors import CatalogueError, Problem
 
 
@@ -45,7 +46,7 @@ def read_file(path: Path) -> FileSections:
 
 def read_file_as(path: Path, display: str | None) -> FileSections:
     """`read_file`, with problems placed at `display` (a draft checked as the file it is meant to become)."""
-    parsed = parse_file(path, display)
+    parsed = parse_file(path, display or shown(path))
     if parsed.data is None:
         return FileSections(parsed.path, {}, parsed.problems)
     note = not_catalogue(parsed.data)
@@ -62,10 +63,19 @@ def not_catalogue(data: LocMap) -> str | None:
     A file is one as soon as a key is a section or looks like a misspelt one (`incidnets:`), so a
     typo is reported, never skipped."""
     keys = list(data)
-    if not keys or any(key in m.SECTIONS or closest(key, m.SECTIONS) for key in keys):
+    if not keys or any(_section_like(key) for key in keys):
         return None
-    shown = ", ".join(show(k, 30) for k in keys[:4]) + (", …" if len(keys) > 4 else "")
-    return f"skipped: not a catalogue file (it holds none of the catalogue's sections; its keys: {shown})"
+    return _skip_note(keys)
+
+
+def _section_like(key: str) -> bool:
+    """Whether a top-level key is a section, or looks like a misspelt one."""
+    return key in m.SECTIONS or bool(closest(key, m.SECTIONS))
+
+
+def _skip_note(keys: Sequence[str]) -> str:
+    listed = ", ".join(show(k, 30) for k in keys[:4]) + (", …" if len(keys) > 4 else "")
+    return f"skipped: not a catalogue file (it holds none of the catalogue's sections; its keys: {listed})"
 
 
 References = list[tuple[str, list[str], list[Mark]]]
@@ -113,21 +123,13 @@ def file_refs(file: FileSections) -> FileRefs:
         if value is None:
             continue
         if name == "catalogue":
-            info.extend((key, item, value.key_marks[key]) for key, item in value.items())
+            info.extend(_info(value))
         elif name == "synonyms":
-            synonyms.extend(tuple(t.casefold() for t in group if t) for group in value if group)
+            synonyms.extend(_synonyms(value))
         elif name == "vocabulary":
-            for key, values in value.items():
-                if isinstance(values, list):
-                    choices.setdefault(key, []).extend(v for v in values if isinstance(v, str))
+            _add_choices(choices, value)
         else:
-            for entry in value:
-                if entry is not None:
-                    entry_id = entry.get("id")
-                    known = isinstance(entry_id, str)
-                    mark = entry.value_marks["id"] if known else entry.mark
-                    references = [*_reference_lists(entry), *_choice_uses(name, entry)]
-                    entries.append(EntryRefs(name, entry_id if known else None, mark, is_broken(entry), references))
+            entries.extend(entry_refs(name, entry) for entry in value if entry is not None)
     ids, wanted = _summarise(entries)
     return FileRefs(
         file.path,
@@ -171,6 +173,119 @@ def _choice_uses(section: str, entry: LocMap) -> Iterator[tuple[str, list[str], 
         yield CHOICE + field_name, values, marks
 
 
+def _info(value: LocMap) -> list[tuple[str, Any, Mark]]:
+    return [(key, item, value.key_marks[key]) for key, item in value.items()]
+
+
+def _synonyms(value: list[Any]) -> list[tuple[str, ...]]:
+    return [tuple(t.casefold() for t in group if t) for group in value if group]
+
+
+def _add_choices(choices: dict[str, list[str]], value: LocMap) -> None:
+    """Add what a `vocabulary:` section lists, per field."""
+    for key, values in value.items():
+        if isinstance(values, list):
+            choices.setdefault(key, []).extend(v for v in values if isinstance(v, str))
+
+
+def entry_refs(section: str, entry: LocMap) -> EntryRefs:
+    """What the cross-file checks need of one validated entry: its id, and the ids and choice values it uses."""
+    entry_id = entry.get("id")
+    references = [*_reference_lists(entry), *_choice_uses(section, entry)]
+    if not isinstance(entry_id, str):
+        return EntryRefs(section, None, entry.mark, is_broken(entry), references)
+    return EntryRefs(section, entry_id, entry.value_marks["id"], is_broken(entry), references)
+
+
+class EntryReader:
+    """One file read entry by entry, for the index: never the whole file at once, whatever its size.
+
+    Iterating gives each entry's references (`EntryRefs`) in file order, with its model object (carrying the
+    name of its layer, `layer`) while the file has shown no problem (a file with a problem is never served, so
+    building more would be waste). Afterwards `problems`, `info`, `synonyms`, `choices` and `skipped` are what
+    `read_file` and `file_refs` give; when the file cannot be read or parsed, `failed` is set and what was read
+    of it counts for nothing, as in `read_file`. A file none of whose keys is (or looks like) a section is not
+    a catalogue file: it yields nothing, has no problems, and `skipped` says why.
+    """
+
+    def __init__(self, path: Path, display: str | None = None, layer: str = "") -> None:
+        self.reader = SectionReader(path, display or shown(path), whole=("catalogue", "synonyms", "vocabulary"))
+        self.walker = Walker(self.reader.name)
+        self.layer = layer
+        self.info: list[tuple[str, Any, Mark]] = []
+        self.synonyms: list[tuple[str, ...]] = []
+        self.choices: dict[str, list[str]] = {}
+        self.skipped: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.reader.problem is not None
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self.reader.problem is not None:
+            return [self.reader.problem]
+        return [] if self.skipped is not None else self.walker.problems
+
+    @property
+    def digest(self) -> str | None:
+        """The content hash of the bytes that were read."""
+        return self.reader.digest
+
+    def __iter__(self) -> Iterator[tuple[EntryRefs, m.Entry | None]]:
+        walker = self.walker
+        keys: list[str] = []
+        unknown: list[tuple[str, Mark]] = []  # keys unlike any section, reported once the file is known to be one
+        catalogue_file = False
+        for piece in self.reader:
+            if piece.kind != "item":
+                keys.append(piece.key)
+                if not catalogue_file and _section_like(piece.key):
+                    catalogue_file = True
+                    for key, mark in unknown:
+                        walker.known(key, mark)
+                if not catalogue_file:
+                    unknown.append((piece.key, piece.key_mark))
+                    continue
+                if not walker.known(piece.key, piece.key_mark):
+                    continue  # an unknown section, reported once; its items are skipped below
+            if piece.kind == "list" or piece.key not in SECTION_SCHEMAS:
+                continue
+            if piece.key not in _ENTRY_TYPES:
+                if piece.kind == "value":  # the catalogue's info, vocabulary and synonyms, small
+                    value = walker.check(piece.value, SECTION_SCHEMAS[piece.key], piece.mark, piece.key)
+                    if value is None:
+                        continue
+                    if piece.key == "catalogue":
+                        self.info.extend(_info(value))
+                    elif piece.key == "vocabulary":
+                        _add_choices(self.choices, value)
+                    else:
+                        self.synonyms.extend(_synonyms(value))
+                continue
+            if piece.kind == "item":
+                items = [walker.item(piece.key, piece.value, piece.mark)]
+            else:  # a section that is not a list (a problem), or a list composed whole (it has an anchor)
+                items = walker.check(piece.value, SECTION_SCHEMAS[piece.key], piece.mark, piece.key) or []
+            for entry in items:
+                if entry is not None:
+                    refs = entry_refs(piece.key, entry)
+                    sound = not refs.broken and not walker.problems
+                    yield refs, build_entry(piece.key, entry, self.layer) if sound else None
+        if self.reader.problem is None and keys and not catalogue_file:
+            self.skipped = _skip_note(keys)
+
+
+def note_refs(entry: EntryRefs, ids: dict[str, list[str]], wanted: dict[str, set[str]]) -> None:
+    """Add one entry's id and the ids it refers to by kind (see FileRefs)."""
+    if entry.id is not None:
+        ids.setdefault(entry.section, []).append(entry.id)
+    for key, values, _ in entry.references:
+        kind = _reference_kind(entry.section, key)
+        if kind is not None:
+            wanted.setdefault(kind, set()).update(values)
+
+
 # Where each kind of reference must point: it must name an entry in exactly one of these sections.
 _RELATED = ("people", "incidents", "events", "questions")
 _TARGETS: dict[str, tuple[str, ...]] = {"sources": ("sources",), "people": ("people",), "related": _RELATED}
@@ -191,12 +306,7 @@ def _summarise(entries: Iterable[EntryRefs]) -> tuple[dict[str, list[str]], dict
     ids: dict[str, list[str]] = {}
     wanted: dict[str, set[str]] = {}
     for entry in entries:
-        if entry.id is not None:
-            ids.setdefault(entry.section, []).append(entry.id)
-        for key, values, _ in entry.references:
-            kind = _reference_kind(entry.section, key)
-            if kind is not None:
-                wanted.setdefault(kind, set()).update(values)
+        note_refs(entry, ids, wanted)
     return ids, wanted
 
 
@@ -519,4 +629,4 @@ def load_catalogue(paths: Sequence[str | Layer]) -> m.Catalogue:
         read = read_file(path)
         read.layer = n
         sections.append(read)
-    return build_catalogue(sections, problems, [(layer.name, layer.path) for layer in layers])
+    return build_catalogue(sections, problems, [(layer.name, shown(layer.path)) for layer in layers])

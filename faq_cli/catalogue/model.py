@@ -373,6 +373,11 @@ class CatalogueIndex(Protocol):
         """Questions whose `related` list may name one of `ids`."""
         ...
 
+    def mentions(self, ids: Collection[str], last: int | None) -> tuple[list[str], list[Question]]:
+        """The ids of the questions whose `related` list names one of `ids`, in file order, and the last `last` of
+        those questions (all of them with None). Exact, not a superset: the ids count what a profile says."""
+        ...
+
     def candidates(self, section: str, text: str) -> Mapping[str, Entry] | None:
         """The entries of `section` most likely to match `text`; None when the section is small enough to rank whole."""
         ...

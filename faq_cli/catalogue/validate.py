@@ -41,12 +41,21 @@ class Walker:
         """Validate the top level; return the sections that are sound enough to use."""
         sections: dict[str, Any] = {}
         for key, value in data.items():
-            mark = data.key_marks[key]
-            if key not in SECTIONS:
-                self.problem(mark, f"unknown section '{show(key)}'{suggest(key, SECTIONS)}; sections are {', '.join(SECTIONS)}")
-                continue
-            sections[key] = self.check(value, SECTIONS[key], data.value_marks[key], key)
+            if self.known(key, data.key_marks[key]):
+                sections[key] = self.check(value, SECTIONS[key], data.value_marks[key], key)
         return sections
+
+    def known(self, section: str, mark: Mark) -> bool:
+        """Whether a top-level key names a section; a problem when it does not."""
+        if section in SECTIONS:
+            return True
+        self.problem(mark, f"unknown section '{show(section)}'{suggest(section, SECTIONS)}; sections are {', '.join(SECTIONS)}")
+        return False
+
+    def item(self, section: str, value: object, mark: Mark) -> Any:
+        """Check one item of a list section, as `file` checks each when it checks the whole section."""
+        noun = _ENTRY_NOUN.get(section)
+        return self.check(value, SECTIONS[section]["items"], mark, f"{noun} entry" if noun else f"an item of {section}")
 
     def check(self, value: object, schema: Schema, mark: Mark, name: str) -> Any:
         """Check one value; return it converted, or None where it is unusable."""

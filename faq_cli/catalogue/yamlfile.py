@@ -5,15 +5,20 @@ tag can build an object, and every scalar stays the text that was written
 (`NO`, `on`, `1.10`, `12:30`, `2025-12-22` are strings until the model parses
 them). Composition is iterative and bounded: nesting depth, alias expansion,
 scalar length and file size all have limits, so hostile input fails fast.
+`SectionReader` composes a file a section at a time, and a list section an
+item at a time, so that a large file is never held whole (composed, YAML takes
+some twenty times the size of its text).
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml import events as ev
@@ -67,6 +72,16 @@ class LocList(list[object]):
         self.item_marks: list[Mark] = []
 
 
+class Piece(NamedTuple):
+    """One step of `SectionReader`: a whole section ("value"), the start of a list section ("list"), or one of its items."""
+
+    kind: str
+    key: str  # the section
+    key_mark: Mark
+    value: object  # the section's value, the item, or None for "list"
+    mark: Mark  # where the value or the item starts
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
     path: str
@@ -85,6 +100,16 @@ class _Fail(Exception):
 
 def read_text(path: Path) -> str:
     """Read a file as strict UTF-8 (a BOM is allowed); raise _Fail with a location."""
+    return _decoded(_read_bytes(path))
+
+
+def content_digest(raw: bytes) -> str:
+    """The hash by which the index knows a file's content (the same as it computes from the file itself)."""
+    return blake2b(raw, digest_size=16).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, within the size limit; raise _Fail with a location."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -106,6 +131,11 @@ def read_text(path: Path) -> str:
         raise _Fail((0, 0), f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise _Fail((0, 0), f"file too large (the limit is {MAX_FILE_BYTES} bytes)")
+    return raw
+
+
+def _decoded(raw: bytes) -> str:
+    """The text of a file's bytes: strict UTF-8, a BOM allowed; raise _Fail with a location."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
@@ -133,6 +163,7 @@ class _Composer:
         self.parser = _Parser(text)
         self.anchors: dict[str, tuple[object, int]] = {}
         self.expanded = 0
+        self.root_mark: Mark = (1, 1)
 
     def next(self) -> ev.Event:
         event = self.parser.get_event()
@@ -140,27 +171,68 @@ class _Composer:
         return event
 
     def document(self) -> LocMap:
+        """The whole file as one mapping of sections."""
+        root = LocMap((1, 1))
+        for piece in self.pieces(streamed=False):
+            root.key_marks[piece.key] = piece.key_mark
+            root.value_marks[piece.key] = piece.mark
+            root[piece.key] = piece.value
+        root.mark = self.root_mark
+        return root
+
+    def pieces(self, streamed: bool, whole: Collection[str] = ()) -> Iterator[Piece]:
+        """The top-level mapping a section at a time. With `streamed`, a section whose value is a list (and not named
+        in `whole`) comes as a "list" piece, then an "item" piece per item, each composed when it is reached; any
+        other comes whole, as a "value" piece."""
         start = self.next()
         assert isinstance(start, ev.StreamStartEvent)
         first = self.next()
         if isinstance(first, ev.StreamEndEvent):
             raise _Fail((1, 1), "file is empty; a catalogue file is a mapping of sections")
         root_event = self.next()
-        root, _ = self.node(root_event)
+        if not isinstance(root_event, ev.MappingStartEvent):
+            self._not_a_mapping(root_event)
+        self._refuse_tag(root_event)
+        self.root_mark = _mark(root_event.start_mark)
+        seen: dict[str, Mark] = {}
+        while not isinstance(event := self.next(), ev.MappingEndEvent):
+            key, _ = self.node(event, depth=1)
+            mark = _mark(event.start_mark)
+            if not isinstance(key, str):
+                raise _Fail(mark, f"a key must be text, not {'empty' if key is None else 'a list or mapping'}")
+            if key in seen:
+                raise _Fail(mark, f"duplicate key '{key[:60]}' (first at line {seen[key][0]})")
+            seen[key] = mark
+            value_event = self.next()
+            value_mark = _mark(value_event.start_mark)
+            listed = isinstance(value_event, ev.SequenceStartEvent) and not value_event.anchor  # an anchor: kept whole
+            if streamed and listed and key not in whole:
+                self._refuse_tag(value_event)
+                yield Piece("list", key, mark, None, value_mark)
+                while not isinstance(item_event := self.next(), ev.SequenceEndEvent):
+                    item, _ = self.node(item_event, depth=2)
+                    yield Piece("item", key, mark, item, _mark(item_event.start_mark))
+            else:
+                value, _ = self.node(value_event, depth=1)
+                yield Piece("value", key, mark, value, value_mark)
+        self._end()
+
+    def _end(self) -> None:
         self.next()  # DocumentEndEvent
         after = self.next()
         if not isinstance(after, ev.StreamEndEvent):
             raise _Fail(_mark(after.start_mark), "a second YAML document; a catalogue file holds one document")
+
+    def _not_a_mapping(self, root_event: ev.Event) -> None:
+        """Raise the problem of a file whose top level is not a mapping."""
+        root, _ = self.node(root_event)
+        self._end()
         if root is None and isinstance(root_event, ev.ScalarEvent):
             raise _Fail((1, 1), "file is empty; a catalogue file is a mapping of sections")
-        if not isinstance(root, LocMap):
-            kind = "a list" if isinstance(root, LocList) else "a single value"
-            raise _Fail(
-                _mark(root_event.start_mark), f"the top level is {kind}; expected a mapping of sections such as 'questions:'"
-            )
-        return root
+        kind = "a list" if isinstance(root, LocList) else "a single value"
+        raise _Fail(_mark(root_event.start_mark), f"the top level is {kind}; expected a mapping of sections such as 'questions:'")
 
-    def node(self, event: ev.Event) -> tuple[object, int]:
+    def node(self, event: ev.Event, depth: int = 0) -> tuple[object, int]:
         """Compose the node that starts with `event`; return it and its size in nodes."""
         if isinstance(event, ev.AliasEvent):
             anchor = event.anchor or ""
@@ -180,16 +252,16 @@ class _Composer:
                 raise _Fail(_mark(event.start_mark), f"value too long ({len(value)} characters; the limit is {MAX_SCALAR_CHARS})")
             result: object = None if not event.style and value in _NULLS else value  # plain style: None or ''
             return self._anchor(event, result, 1)
-        return self._collection(event)
+        return self._collection(event, depth)
 
-    def _collection(self, first: ev.Event) -> tuple[object, int]:
+    def _collection(self, first: ev.Event, depth: int = 0) -> tuple[object, int]:
         # An explicit stack instead of recursion: depth is checked, never the C stack.
         stack: list[tuple[ev.Event, LocMap | LocList, int, object]] = []
         event: ev.Event = first
         pending_key: object = _NO_KEY
         while True:
             if isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
+                if depth + len(stack) >= MAX_DEPTH:
                     raise _Fail(_mark(event.start_mark), f"nesting deeper than {MAX_DEPTH} levels")
                 self._refuse_tag(event)
                 container: LocMap | LocList = (
@@ -240,7 +312,9 @@ class _Composer:
     def _anchor(self, event: ev.Event, value: object, size: int) -> tuple[object, int]:
         anchor = getattr(event, "anchor", None)
         if anchor:
-            self.anchors[anchor] = (value, size)
+            # A copy: validation converts values in place, and the value may be validated (an item read
+            # entry by entry) before an alias to it is reached.
+            self.anchors[anchor] = (_relocated(value, (0, 0)) if isinstance(value, LocMap | LocList) else value, size)
         return value, size
 
     @staticmethod
@@ -280,17 +354,47 @@ def parse_file(path: Path, display: str | None = None) -> ParsedFile:
     try:
         text = read_text(path)
         return ParsedFile(name, _Composer(text).document(), [])
-    except _Fail as fail:
-        return ParsedFile(name, None, [Problem(name, *fail.mark, fail.message)])
-    except yaml.MarkedYAMLError as exc:
+    except (_Fail, yaml.YAMLError, RecursionError) as exc:
+        return ParsedFile(name, None, [_problem(name, text, exc)])
+
+
+class SectionReader:
+    """One file's sections as `Piece`s, each list section an item at a time unless it is named in `whole` (see
+    `_Composer.pieces`). Iterating never raises for anything the file contains: it stops, and `problem` says why.
+    `digest` is the content hash of the bytes that were parsed."""
+
+    def __init__(self, path: Path, display: str | None = None, whole: Collection[str] = ()) -> None:
+        self.path = path
+        self.name = display or str(path)
+        self.whole = whole
+        self.problem: Problem | None = None
+        self.digest: str | None = None
+
+    def __iter__(self) -> Iterator[Piece]:
+        text = ""
+        try:
+            raw = _read_bytes(self.path)
+            self.digest = content_digest(raw)
+            text = _decoded(raw)
+            del raw
+            yield from _Composer(text).pieces(streamed=True, whole=self.whole)
+        except (_Fail, yaml.YAMLError, RecursionError) as exc:
+            self.problem = _problem(self.name, text, exc)
+
+
+def _problem(name: str, text: str, exc: Exception) -> Problem:
+    """What reading or composing a file raised, as a located problem."""
+    if isinstance(exc, _Fail):
+        return Problem(name, *exc.mark, exc.message)
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
         if mark is not None and _char_at(text, mark) == "\t":
             what = "a tab character; YAML indents with spaces"
         elif exc.context:
             what = f"{what} ({exc.context})"
-        return ParsedFile(name, None, [Problem(name, *_mark(mark), f"invalid YAML: {_clean(what)}")])
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        return Problem(name, *_mark(mark), f"invalid YAML: {_clean(what)}")
+    if isinstance(exc, yaml.YAMLError):  # e.g. a reader error on a control character
         line, col = _mark(getattr(exc, "problem_mark", None))
         if hasattr(exc, "position") and hasattr(exc, "character"):
             line, col = _position(text, exc.position)
@@ -298,9 +402,8 @@ def parse_file(path: Path, display: str | None = None) -> ParsedFile:
             what = f"control character 0x{char:02x} is not allowed in YAML"
         else:
             what = _clean(str(exc))
-        return ParsedFile(name, None, [Problem(name, line, col, f"invalid YAML: {what}")])
-    except RecursionError:  # pragma: no cover - depth is bounded before this can happen
-        return ParsedFile(name, None, [Problem(name, 0, 0, "nesting too deep")])
+        return Problem(name, line, col, f"invalid YAML: {what}")
+    return Problem(name, 0, 0, "nesting too deep")  # RecursionError: depth is bounded before this can happen
 
 
 def _char_at(text: str, mark: Any) -> str:

@@ -281,13 +281,16 @@ def profile(
     as_json: JsonOpt = False,
     output: FormatOpt = OutputFormat.text,
     full: FullOpt = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every question that mentions them, not only the 15 most recent (implies --full).")
+    ] = False,
 ) -> None:
     """Print one person's profile: names, status, position; positions, honours, sanctions with --full.
 
     Example: faq profile alexeyev
     """
     with _running():
-        commands.profile(ctx.obj, name, as_json, output.value, full)
+        commands.profile(ctx.obj, name, as_json, output.value, full, every)
 
 
 @app.command()

@@ -91,14 +91,21 @@ def _catalogue(env: Env) -> Catalogue:
 
     layers = _layers(env)
     try:
-        return index.load(layers, progress=index_progress(), derivers=derivers())
+        return index.load(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
     except CatalogueError as exc:
-        import shlex
+        from faq_cli.catalogue.layers import shell_word
 
         more = len(exc.problems) - 1
-        command = " ".join(["faq validate", *(shlex.quote(p) for p in env.data or ())])
+        command = " ".join(["faq validate", *(shell_word(p) for p in env.data or ())])
         suffix = f" (and {more} more problem{'s' if more != 1 else ''}; run '{command}' to list them)" if more > 0 else ""
         _fail(f"{exc.problems[0]}{suffix}")
+
+
+def _notice(message: str) -> None:
+    """What the index says of a cache it will not trust: one line on stderr, the answer still comes."""
+    from faq_cli.render.terminal import print_error
+
+    print_error(message)
 
 
 ENV_STALE_DAYS = "FAQ_CLI_STALE_DAYS"
@@ -441,8 +448,11 @@ def timeline(
     _output(env, as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
 
 
-def profile(env: Env, name: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
-    """`faq profile`: one person; compact on the terminal unless `full`."""
+def profile(
+    env: Env, name: list[str], as_json: bool = False, output: str = "text", full: bool = False, every: bool = False
+) -> None:
+    """`faq profile`: one person; compact on the terminal unless `full`; with `every`, in full with every
+    question that mentions them."""
     from faq_cli import query
 
     markdown = _markdown(output, as_json)
@@ -451,13 +461,13 @@ def profile(env: Env, name: list[str], as_json: bool = False, output: str = "tex
     _other_kind(env, catalogue, " ".join(name), "person", found)
     if isinstance(found, query.NoMatch):
         _no_match(env, found, as_json, markdown)
-    result = query.profile(catalogue, found)
+    result = query.profile(catalogue, found, every)
 
     def view(renderer: ModuleType) -> Any:
         return renderer.profile(result, _prog(env))
 
     def card(terminal: ModuleType) -> Any:
-        return terminal.with_note(terminal.profile(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
+        return terminal.with_note(terminal.profile(result, full=full or every, prog=_prog(env)), _stale(env, catalogue, found))
 
     _output(env, as_json, lambda jr: jr.profile(result), card, view if markdown else None)
 
@@ -521,7 +531,7 @@ def validate(env: Env, paths: list[str] | None = None, as_json: bool = False) ->
 
     layers = [given_layer(p) for p in paths] if paths else _layers(env)
     # Through the index: only files changed since the last check are parsed again.
-    checked = index.check(layers, progress=index_progress(), derivers=derivers())
+    checked = index.check(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
     found = checked.problems
     for note in checked.notes:  # on stderr: stdout stays one problem a line
         terminal.print_note(str(note))
@@ -544,7 +554,7 @@ def schema(env: Env) -> None:
     from faq_cli.render.progress import index_progress
 
     # A catalogue with problems still has its vocabulary: the schema is what helps to fix them.
-    checked = index.check(_layers(env), progress=index_progress(), derivers=derivers())
+    checked = index.check(_layers(env), progress=index_progress(), derivers=derivers(), notice=_notice)
     choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers)).choices()
     sys.stdout.write(json.dumps(catalogue_schema(choices), indent=2) + "\n")
 
@@ -571,6 +581,8 @@ def init(env: Env, directory: str) -> None:
     from faq_cli.catalogue.init import InitError
     from faq_cli.catalogue.init import init as write_starter
 
+    if not directory:  # Path("") is the current directory: never write there unasked
+        _fail("DIR must not be empty; write '.' for the current directory")
     try:
         written = write_starter(Path(directory))
     except InitError as exc:
@@ -593,7 +605,7 @@ def catalogue_list(env: Env, as_json: bool = False) -> None:
     from faq_cli.render.progress import index_progress
 
     layers = _layers(env)
-    checked = index.check(layers, progress=index_progress(), derivers=derivers())
+    checked = index.check(layers, progress=index_progress(), derivers=derivers(), notice=_notice)
     try:
         registry = read_registry()
     except LayerError:
@@ -723,7 +735,7 @@ def new(env: Env, kind: str, into: str | None = None) -> None:
     layers, target = _stack_with(env, into)
     _writable(layers[target], "write a new entry")
     progress, derive = _quiet_progress(), derivers()
-    checked = index.check(layers, progress=progress, derivers=derive)
+    checked = index.check(layers, progress=progress, derivers=derive, notice=_notice)
     choices = Catalogue(info=CatalogueInfo(), layers=tuple(checked.layers[: target + 1])).choices()
     section = editing.KINDS[kind]
     try:
@@ -737,7 +749,18 @@ def new(env: Env, kind: str, into: str | None = None) -> None:
         _fail(str(exc))
     skip = editing.template_comments(text)
     _compose(
-        env, draft, layers, target, spot, section, skip, checked.problems, editor, editing.first_blank_field(text), kind, None
+        env,
+        draft,
+        layers,
+        target,
+        spot,
+        section,
+        skip,
+        checked.problems,
+        editor,
+        editing.first_blank_field(text),
+        kind,
+        None,
     )
 
 
@@ -865,7 +888,7 @@ def edit(env: Env, entry_id: str, kind: str | None = None, into: str | None = No
         kinds = " and ".join(k for k, s in editing.KINDS.items() if s in sections)
         _fail(f"'{entry_id}' names a {kinds}: say which with --kind")
     place = places[-1]  # the version the catalogue shows: the one in the highest layer
-    checked = index.check(layers, progress=progress, derivers=derive)
+    checked = index.check(layers, progress=progress, derivers=derive, notice=_notice)
     try:
         editor = editing.editor_command()
     except editing.EditError as exc:

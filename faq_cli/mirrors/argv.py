@@ -117,7 +117,7 @@ LOOKUPS: dict[str, Command] = {
     "incident": Command((JSON, FORMAT, FULL), words="id_or_text"),
     "event": Command((JSON, FORMAT, FULL), words="id_or_text"),
     "timeline": Command((YEAR, SINCE, UNTIL, PERSON, JSON, FORMAT)),
-    "profile": Command((JSON, FORMAT, FULL), words="name"),
+    "profile": Command((JSON, FORMAT, FULL, Option(("--all",), "every", None)), words="name"),
     "people": Command((JSON,)),
     "sources": Command((JSON,)),
     "stats": Command((JSON,)),

@@ -3,7 +3,10 @@
 Catalogue text is untrusted here too. Plain fields (titles, names, places) are
 made inert, folded onto one line and escaped, so they cannot open a link, a
 table cell or an HTML tag; Markdown fields (answers, summaries) keep their
-Markdown but lose control characters and raw HTML. Only http(s) URLs become links.
+Markdown but lose control characters, raw HTML and character references
+(`&#x202e;` stays those eight characters), and a link of theirs stays a link
+only to an http(s) or mailto URL (any other is shown as the text it is). Source
+links are made only from http(s) URLs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from faq_cli.text.inert import inert, one_line
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^([-+#>=]|\d+(?=[.)]))")
-_HTML_START = re.compile(r"<(?!https?://[^\s<>]*>)")
+_HTML_START = re.compile(r"<(?!(?:https?://|mailto:)[^\s<>]*>)")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")  # where an inline link or image points: `[text](url` or `](<url`
+_DEFINITION = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*\n?[ \t]*<?([^\s>]*)", re.MULTILINE)  # `[label]: url`
+_LINKABLE = ("http://", "https://", "mailto:")
 _URL_UNSAFE = re.compile(r"[\s()<>\[\]\\`\"']")
 # The command that opens each kind of entry; every command shown starts with the call's own `faq --data …` (`prog`).
 VERB_FOR = {"person": "profile", "incident": "incident", "event": "event", "question": "ask"}
@@ -35,8 +41,16 @@ def plain(value: object) -> str:
 
 
 def body(value: object) -> str:
-    """A Markdown field of the catalogue: its Markdown kept, control characters and HTML tags made inert."""
-    return _HTML_START.sub("&lt;", inert(value)).strip()
+    """A Markdown field of the catalogue: its Markdown kept; control characters, HTML tags, character references and
+    links to anything but http(s) and mailto made inert, for every renderer (not only those that refuse such links)."""
+    text = _ENTITY.sub("&amp;", inert(value))
+    text = _LINK_TARGET.sub(lambda m: m[0] if _linkable(m[1]) else "]\\(" + m[0][2:], text)
+    text = _DEFINITION.sub(lambda m: m[0] if _linkable(m[3]) else m[1] + "\\" + m[0][len(m[1]) :], text)
+    return _HTML_START.sub("&lt;", text).strip()
+
+
+def _linkable(url: str) -> bool:
+    return url.lower().startswith(_LINKABLE)
 
 
 def code(value: object) -> str:
@@ -299,6 +313,9 @@ def profile(result: q.Profile, prog: str = PROG) -> str:
         for i, inv in result.incidents
     ]
     questions = [f"- {plain(x.question)} — {code(f'{prog} ask {x.id}')}" for x in result.questions]
+    if len(result.mentions) > len(result.questions):
+        more = len(result.mentions) - len(result.questions)
+        questions.append(f"- … and {more:,} earlier — {code(f'{prog} profile {p.id} --all')}")
     return _document(
         [
             f"# {plain(p.name)}",

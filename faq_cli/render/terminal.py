@@ -761,7 +761,8 @@ def profile(result: q.Profile, *, full: bool = False, brief: bool = False, prog:
             _count(len(p.sanctions), "sanction") if p.sanctions else "",
             "a note on the status" if p.status and p.status.note else "",
         ]
-        left_out = _left_out(result.disputes, result.sources, len(related), *more)
+        unread = len(result.mentions) - len(result.questions)  # questions that mention them beyond those read
+        left_out = _left_out(result.disputes, result.sources, len(related) + unread, *more)
         parts.append(_footer(result.sources, related, left_out, f"{prog} profile {p.id} --full"))
         return _panel(text(p.name, "bold"), parts)
     if p.positions:
@@ -796,6 +797,9 @@ def profile(result: q.Profile, *, full: bool = False, brief: bool = False, prog:
         parts.append(Text.assemble(Text("Timeline", style="heading"), "  ", timeline))
     if result.questions:
         items = [(text(x.question), f"{prog} ask {x.id}") for x in result.questions]
+        earlier = len(result.mentions) - len(result.questions)
+        if earlier > 0:  # the most recent are shown: the count, and the command that lists them all
+            items.append((Text(f"… and {earlier:,} earlier", style="hint"), f"{prog} profile {p.id} --all"))
         parts.append(_section("Questions", _pointers(items)))
     if result.disputes:
         parts.append(_disputes_block(result.disputes, "as above"))

@@ -1,8 +1,9 @@
 """The compiled index of a catalogue: build, store, load, invalidate.
 
 The YAML files stay the single source of truth; the index is a disposable
-SQLite file in the user cache directory, one per set of catalogue paths. Each
-call stats the catalogue's files; a file whose size, mtime or inode changed is
+SQLite file in the user cache directory, one per stack of catalogue layers.
+Each call stats the catalogue's files; a file whose size, mtime, ctime or inode
+changed is
 hashed, and only a file whose content changed is parsed again; the checks
 across files (repeated ids, references) then run over sets of ids kept per
 file, reading a file's entries only to place a problem. A fresh index
@@ -28,14 +29,15 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Collection, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
+import zlib
+from collections.abc import Callable, Collection, Generator, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from faq_cli.catalogue import model as m
-from faq_cli.catalogue.files import layer_files
+from faq_cli.catalogue.files import layer_files, shown
 from faq_cli.catalogue.layers import Layer, as_layers
 from faq_cli.errors import CatalogueError, Problem
 from faq_cli.mirrors.record import MISSING, fields, is_record
@@ -43,9 +45,7 @@ from faq_cli.mirrors.record import MISSING, fields, is_record
 if TYPE_CHECKING:
     from faq_cli.catalogue.merge import EntryRefs, FileRefs
 
-FORMAT = "faq-cli index 8"
-ENV_CACHE_DIR = "FAQ_CLI_CACHE_DIR"
-APP_NAME = "faq-cli"
+FORMAT = "faq-cli index 9"
 # A file modified this recently may change again within the same mtime tick, so
 # its stat is not trusted on the next call (git's "racily clean" problem).
 RACY_NS = 2_000_000_000
@@ -53,24 +53,26 @@ RACY_NS = 2_000_000_000
 # people whose names come closest (names.py shortlists people likewise), and only those are ranked.
 RANK_WHOLE = 400
 CANDIDATES = 200
-STALE_TEMP_SECONDS = 3600
+QUERY_SECONDS = 10.0  # no statement on an index runs longer: a damaged or hostile file never makes a call spin
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
+Notice = Callable[[str], None]
 Deriver = Callable[[m.Catalogue], Iterable[tuple[str, bytes]]]
 """What a layer above derives from a whole catalogue (search structures, name tables), as key → value
 rows; the index stores them with the entries when it is built, and serves them back by name."""
-Stamp = tuple[int, int, int, int]  # size, mtime_ns, inode, mode
+Stamp = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, mode: what git compares
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
-    path TEXT PRIMARY KEY, ord INTEGER NOT NULL, layer INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, inode INTEGER,
-    mode INTEGER, digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL, refs TEXT NOT NULL
+    path BLOB PRIMARY KEY, ord INTEGER NOT NULL, layer INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+    inode INTEGER, mode INTEGER, digest TEXT, problems TEXT NOT NULL, spans TEXT NOT NULL, checks TEXT NOT NULL,
+    sum INTEGER NOT NULL, refs TEXT NOT NULL
 );
 CREATE TABLE entries(
-    file TEXT NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
-    start INTEGER, stop INTEGER, data TEXT NOT NULL
+    file BLOB NOT NULL, section TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
+    start INTEGER, stop INTEGER, data TEXT NOT NULL, sum INTEGER NOT NULL
 );
 CREATE INDEX entries_by_id ON entries(section, id);
 CREATE INDEX entries_by_start ON entries(section, start);
@@ -78,12 +80,17 @@ CREATE INDEX entries_by_file ON entries(file);
 CREATE TABLE links(entry INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX links_by_ref ON links(kind, ref);
 CREATE INDEX links_by_entry ON links(entry);
-CREATE TABLE derived(name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(name, key)) WITHOUT ROWID;
-CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT);
+CREATE TABLE derived(
+    name TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, sum INTEGER NOT NULL, PRIMARY KEY(name, key)
+) WITHOUT ROWID;
+CREATE TABLE markdown(entry INTEGER PRIMARY KEY, digest BLOB NOT NULL, tokens TEXT, sum INTEGER NOT NULL);
 CREATE TABLE shadowed(entry INTEGER PRIMARY KEY);
 CREATE TABLE placed(entry INTEGER PRIMARY KEY, ord INTEGER NOT NULL, pos INTEGER NOT NULL);
 CREATE VIRTUAL TABLE incident_text USING fts5(body);
 """
+# Every row of entries, markdown, derived and files carries `sum`, the checksum of what it holds (see _sum), and
+# meta a "sum" of the rest: a row that fails it means the index is damaged, so it is removed and built anew.
+# (shadowed and placed are checked whole against meta's "layering" when the index is opened.)
 _TEXT_TABLES = {"incidents": "incident_text"}
 # Entries a later layer replaces are left out of every lookup (`shadowed`), and the entry that replaces
 # one takes its place in file order (`placed`): both are worked out anew by every build.
@@ -96,20 +103,6 @@ MARKDOWN_FIELDS = {"questions": "answer", "incidents": "summary", "people": "sum
 
 
 # ---- where the index lives ------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    """`FAQ_CLI_CACHE_DIR`, else the user cache directory (XDG on Linux, computed without importing platformdirs)."""
-    override = os.environ.get(ENV_CACHE_DIR, "").strip()
-    if override:
-        return Path(override)
-    if sys.platform.startswith("linux"):
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # as platformdirs does
-        return base / APP_NAME
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 # The code that decides what an index holds: how files are read and checked and what entries are
@@ -139,24 +132,44 @@ def code_fingerprint() -> str:
     return blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def index_path(layers: Sequence[str | Layer]) -> Path:
+def index_name(layers: Sequence[str | Layer]) -> str:
     """One index file per stack of layers: their names, and their paths as given and as absolute paths."""
     stack = as_layers(layers)
-    key = json.dumps([[layer.name for layer in stack], [layer.path for layer in stack], [os.path.abspath(x.path) for x in stack]])
+    key = json.dumps([[x.name for x in stack], [x.path for x in stack], [os.path.abspath(x.path) for x in stack]])
     digest = blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-    return cache_dir() / f"catalogue-{digest}.sqlite"
+    return f"catalogue-{digest}.sqlite"
+
+
+def _place(layers: Sequence[Layer], notice: Notice) -> Path | None:
+    """Where the index of these layers lives, in a directory only this user can write; None when there is none."""
+    from faq_cli.store import cache
+
+    try:
+        base = cache.cache_dir()
+        folder = cache.private_folder(base)
+        name = index_name(layers)
+    except (OSError, RuntimeError, ValueError):  # no home directory, a read-only or unusable path…
+        return None
+    if folder is None:
+        notice(f"not using the cache in {base}: other users can write it; answering from the catalogue files")
+        return None
+    return folder / name
 
 
 # ---- the entry point --------------------------------------------------------------------------------
 
 
 def load(
-    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+    paths: Sequence[str | Layer],
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
 ) -> m.Catalogue:
     """The catalogue of these layers (a plain path is a layer of its own), served from its index; raises
-    CatalogueError when it is invalid."""
+    CatalogueError when it is invalid. `notice` hears, in one line, of an index that is not to be trusted and
+    so is ignored."""
     layers = as_layers(paths)
-    state, extra = _opened(layers, progress, derivers)
+    state, extra = _opened(layers, progress, derivers, notice)
     problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
     if problems:
         raise CatalogueError(problems)
@@ -176,12 +189,16 @@ class Checked:
 
 
 def check(
-    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+    paths: Sequence[str | Layer],
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
 ) -> Checked:
     """Every problem of the catalogue of these layers, from the index (for `faq validate` and `faq catalogue list`)."""
     layers = as_layers(paths)
-    state, extra = _opened(layers, progress, derivers)
+    state, extra = _opened(layers, progress, derivers, notice)
     problems = sorted([*extra, *state.problems], key=lambda p: (p.path, p.line, p.column))
+    state.bound()
     return Checked(problems, state.notes, len(state.files) - len(state.notes), state.layers, state.counts(len(layers)))
 
 
@@ -192,6 +209,7 @@ def check_replacing(
     content: Path,
     progress: Progress | None = None,
     derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
 ) -> list[Problem]:
     """Every problem the catalogue would have if the file `path` of layer number `layer` held what the file
     `content` holds (a draft about to be saved; `path` may not exist yet). Only `content` is parsed: the other
@@ -199,12 +217,13 @@ def check_replacing(
     from faq_cli.catalogue.merge import file_refs, merge, read_file_as
 
     layers = as_layers(paths)
-    files, extra = layer_files(layers)
-    named = [(str(f), n) for f, n in files]
-    state = _state(layers, named, progress, derivers or {})  # the index of the catalogue as it is, kept as it is
+    # the index of the catalogue as it is, kept as it is
+    state, extra, rows = _sound_files(layers, progress, derivers, notice)
+    stored = {name: (problems, checks) for name, _, problems, checks in rows}
+    named = [(name, n) for name, n, _, _ in rows]
     # The layer's own path stands for it no more once the file is written there (a folder that does not exist yet).
     root = os.path.abspath(layers[layer].path)
-    extra = [p for p in extra if os.path.abspath(p.path) != root]
+    extra = [p for p in extra if os.path.abspath(p.path) != os.path.abspath(shown(root))]
     kept = [(name, n) for name, n in named if not (n == layer and os.path.abspath(name) == root and not os.path.exists(name))]
     others = [(name, n) for name, n in kept if os.path.abspath(name) != os.path.abspath(path)]
     order = [*others]
@@ -213,15 +232,15 @@ def check_replacing(
     refs = []
     for name, n in order:
         if name == path:
-            read = read_file_as(content, path)
+            read = read_file_as(content, shown(path))
             read.layer = n
             found = file_refs(read)
         else:
-            row = state.db.execute("SELECT problems, checks FROM files WHERE path = ?", (name,)).fetchone()
-            found = _decode_refs(state.db, name, [Problem(*p) for p in json.loads(row[0])], row[1])
+            problems, checks = stored[name]
+            found = _decode_refs(state.db, name, [Problem(*p) for p in json.loads(problems)], checks)
             found.layer = n
         refs.append(found)
-    merged = merge(refs, [(x.name, x.path) for x in layers], extra)
+    merged = merge(refs, [(x.name, shown(x.path)) for x in layers], extra)
     return merged.problems
 
 
@@ -236,19 +255,22 @@ class Place:
 
 
 def locate(
-    paths: Sequence[str | Layer], entry_id: str, progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+    paths: Sequence[str | Layer],
+    entry_id: str,
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
 ) -> list[Place]:
     """Every place an entry with this id is written, lowest layer first (a file with problems included)."""
-    layers = as_layers(paths)
-    state, _ = _opened(layers, progress, derivers)
+    state, _, rows = _sound_files(as_layers(paths), progress, derivers, notice)
     found = []
-    rows = state.db.execute("SELECT path, layer, checks FROM files ORDER BY ord").fetchall()
-    for path, layer, checks in rows:
+    for path, layer, _, checks in rows:
         ids = json.loads(checks)["ids"]
         sections = [section for section, items in ids.items() if entry_id in items]
         if not sections:
             continue
-        refs = state.db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()[0]
+        state.bound()
+        refs = state.db.execute("SELECT refs FROM files WHERE path = ?", (_key(path),)).fetchone()[0]
         for entry in _decode_entries(refs):
             if entry.id == entry_id and entry.section in sections:
                 found.append(Place(layer, entry.section, path, entry.mark[0]))
@@ -256,47 +278,97 @@ def locate(
 
 
 def known_ids(
-    paths: Sequence[str | Layer], progress: Progress | None = None, derivers: Mapping[str, Deriver] | None = None
+    paths: Sequence[str | Layer],
+    progress: Progress | None = None,
+    derivers: Mapping[str, Deriver] | None = None,
+    notice: Notice | None = None,
 ) -> set[str]:
     """Every id any file of these layers gives an entry, in any section."""
-    state, _ = _opened(as_layers(paths), progress, derivers)
+    _, _, rows = _sound_files(as_layers(paths), progress, derivers, notice)
     found: set[str] = set()
-    for (checks,) in state.db.execute("SELECT checks FROM files"):
+    for _, _, _, checks in rows:
         for items in json.loads(checks)["ids"].values():
             found.update(items)
     return found
 
 
 def _opened(
-    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None
+    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None, notice: Notice | None
 ) -> tuple[_Index, list[Problem]]:
     files, extra = layer_files(layers)
-    return _state(layers, [(str(f), n) for f, n in files], progress, derivers or {}), extra
+    return _state(layers, [(str(f), n) for f, n in files], progress, derivers or {}, notice or _quiet), extra
+
+
+FileRow = tuple[str, int, str, str]  # a file's name, layer number, problems and checks, as the index keeps them
+
+
+def _sound_files(
+    layers: Sequence[Layer], progress: Progress | None, derivers: Mapping[str, Deriver] | None, notice: Notice | None
+) -> tuple[_Index, list[Problem], list[FileRow]]:
+    """The index of these layers with its files' rows in order, each checked against its checksum; an index
+    whose rows fail is removed and built anew."""
+    state, extra = _opened(layers, progress, derivers, notice)
+    try:
+        return state, extra, _file_rows(state)
+    except (sqlite3.Error, ValueError):
+        if state.target is None:
+            raise
+        _discard(state.target, state.identity)
+    state, extra = _opened(layers, progress, derivers, notice)
+    return state, extra, _file_rows(state)
+
+
+def _file_rows(state: _Index) -> list[FileRow]:
+    state.bound()
+    found = []
+    for path, layer, problems, spans, checks, total in state.db.execute(
+        "SELECT path, layer, problems, spans, checks, sum FROM files ORDER BY ord"
+    ):
+        if _files_sum(problems, spans, checks) != total:
+            raise _Damaged("a file row fails its checksum")
+        found.append((_name(path), int(layer), problems, checks))
+    return found
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 def _state(
-    layers: Sequence[Layer], files: list[tuple[str, int]], progress: Progress | None, derivers: Mapping[str, Deriver]
+    layers: Sequence[Layer],
+    files: list[tuple[str, int]],
+    progress: Progress | None,
+    derivers: Mapping[str, Deriver],
+    notice: Notice,
 ) -> _Index:
-    """The index for these files (each with its layer's number): the cached one when fresh, else updated or rebuilt."""
+    """The index for these files (each with its layer's number): the cached one when fresh, else updated or
+    rebuilt (one build at a time)."""
+    from faq_cli.store import cache
+
     names = [name for name, _ in files]
     stamps = {name: _stamp(name) for name in names}
     layout = _Layout(list(layers), dict(files))
-    try:
-        target: Path | None = index_path(layers)
-    except (OSError, RuntimeError, ValueError):  # no home directory, unencodable path…
-        target = None
-    old = _open_cached(target) if target is not None else None
-    plan = _Plan(names, [], [], {})
-    if old is not None:
-        try:
-            plan = _plan(old, names, stamps)
-        except (sqlite3.Error, ValueError, KeyError, TypeError):
-            old, plan = None, _Plan(names, [], [], {})
+    target = _place(layers, notice)
+    old = _open_cached(target, notice) if target is not None else None
+    plan = _plan_from(old, names, stamps)
     if old is not None and plan.fresh:
         if plan.touched and target is not None:
-            _record_touched(target, plan.touched)
+            _record_touched(target, old, plan.touched)
         return old
-    return _build(target, old, plan, stamps, progress, layout, derivers)
+    if target is None:
+        return _build(None, old, plan, stamps, progress, layout, derivers)
+    with cache.BuildLock(target.with_suffix(".lock"), progress) as lock:
+        if lock.waited:  # another process held the lock: it may have built what we need
+            newer = _open_cached(target, _quiet)
+            if newer is not None:
+                if old is not None:
+                    old.db.close()
+                old, plan = newer, _plan_from(newer, names, stamps)
+                if plan.fresh:
+                    return newer
+        if lock.held:
+            cache.sweep(target)
+        return _build(target if lock.held else None, old, plan, stamps, progress, layout, derivers)
 
 
 @dataclass(slots=True)
@@ -310,6 +382,13 @@ class _Layout:
         return self.layers[self.layer_of.get(path, 0)].name if self.layers else ""
 
 
+def _plan_from(old: _Index | None, names: list[str], stamps: dict[str, Stamp | None]) -> _Plan:
+    if old is not None:
+        with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
+            return _plan(old, names, stamps)
+    return _Plan(names, [], [])
+
+
 # ---- an opened index --------------------------------------------------------------------------------
 
 
@@ -321,15 +400,18 @@ class _Index:
     problems: list[Problem]
     info: m.CatalogueInfo
     synonyms: tuple[tuple[str, ...], ...]
-    files: dict[str, sqlite3.Row] = field(default_factory=dict)
+    files: dict[str, _FileRow] = field(default_factory=dict)
     build: str = ""
     target: Path | None = None  # the file it was read from; None in memory
+    identity: tuple[int, int] = (0, 0)  # that file's device and inode when it was opened
+    overlay: dict[str, Stamp] = field(default_factory=dict)  # newer stamps of unchanged files (see _record_touched)
+    bound: Callable[[], None] = lambda: None  # restarts the time bound on the next statement (see _bounded)
     layers: list[m.CatalogueLayer] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
 
     def catalogue(self, layers: Sequence[Layer]) -> m.Catalogue:
         store = Store(self.db, layers, self.synonyms)
-        store.target = self.target
+        store.target, store.identity, store.bound = self.target, self.identity, self.bound
         store.catalogue = m.Catalogue(
             info=self.info,
             synonyms=self.synonyms,
@@ -358,30 +440,60 @@ def _connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         from urllib.parse import quote
 
-        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+        # immutable: an index is never written once renamed into place, so SQLite need not lock it or look for
+        # a journal to roll back (one left beside it belongs to no file of ours)
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     else:
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     db.row_factory = sqlite3.Row
     return db
 
 
-def _open_cached(target: Path) -> _Index | None:
-    """The index at `target` when it exists, is ours and is whole; None otherwise (never raises)."""
+def _bounded(db: sqlite3.Connection) -> Callable[[], None]:
+    """Interrupt any statement that runs longer than QUERY_SECONDS; returns the function that starts the clock
+    for the next one. Schema code is not trusted either (no function with side effects runs from it)."""
+    deadline = [0.0]
+
+    def tick() -> int:
+        return 1 if time.monotonic() > deadline[0] else 0
+
+    def restart() -> None:
+        deadline[0] = time.monotonic() + QUERY_SECONDS
+
+    restart()
+    db.execute("PRAGMA trusted_schema = OFF")
+    db.set_progress_handler(tick, 20_000)
+    return restart
+
+
+def _open_cached(target: Path, notice: Notice) -> _Index | None:
+    """The index at `target` when it exists, is ours, has our schema and is whole; None otherwise (never raises)."""
+    from faq_cli.store import cache
+
     try:
-        size = os.stat(target).st_size
+        st = os.lstat(target)
     except (OSError, ValueError):
+        return None
+    why = cache.distrust(st)
+    if why is not None:
+        notice(f"ignoring the index {target}: {why}; rebuilding it from the catalogue files")
         return None
     db: sqlite3.Connection | None = None
     try:
         db = _connect(target, readonly=True)
+        bound = _bounded(db)
+        if _schema_of(db) != _expected_schema():
+            raise ValueError("not an index of ours")
+        bound()
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("format") != FORMAT or meta.get("code") != code_fingerprint():
             raise ValueError("an index of another format or built by other code")
         pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
-        if pages != size:  # truncated, or appended to
+        if pages != st.st_size:  # truncated, or appended to
             raise ValueError("index size does not match its pages")
         index = _read_index(db, meta)
-        index.target = target
+        index.target, index.identity, index.bound = target, (st.st_dev, st.st_ino), bound
+        _overlay(index, target)
         return index
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         if db is not None:
@@ -389,16 +501,44 @@ def _open_cached(target: Path) -> _Index | None:
         return None
 
 
+_SCHEMA_ROWS: frozenset[tuple[str, str, str, str | None]] | None = None
+
+
+def _schema_of(db: sqlite3.Connection) -> frozenset[tuple[str, str, str, str | None]]:
+    """Every table, index, view and trigger a database defines."""
+    return frozenset(tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def _expected_schema() -> frozenset[tuple[str, str, str, str | None]]:
+    """What an index of ours defines, as this SQLite writes it (tables, indexes and the planner's statistics;
+    never a view or a trigger, which run code on a read)."""
+    global _SCHEMA_ROWS
+    if _SCHEMA_ROWS is None:
+        db = sqlite3.connect(":memory:")
+        db.executescript(_SCHEMA)
+        db.execute("ANALYZE")
+        _SCHEMA_ROWS = _schema_of(db)
+        db.close()
+    return _SCHEMA_ROWS
+
+
 def _read_index(db: sqlite3.Connection, meta: dict[str, str]) -> _Index:
+    if meta.get("sum") != _meta_sum(meta):
+        raise ValueError("the index's catalogue-wide facts are damaged")
     problems = [Problem(*p) for p in json.loads(meta["problems"])]
     notes = [Problem(*p) for p in json.loads(meta["notes"])]
     info = _decode(meta["info"])
-    layers = [_decode_layer(item) for item in _decode(meta["layers"])]
     if not isinstance(info, m.CatalogueInfo):
         raise ValueError("no catalogue info")
+    layers = [_decode_layer(item) for item in _decode(meta["layers"])]
+    if meta.get("layering") != _layering_sum(db):
+        raise ValueError("the index's table of replaced entries is damaged")
     synonyms = tuple(tuple(str(t) for t in group) for group in json.loads(meta["synonyms"]))
-    files = {row["path"]: row for row in db.execute("SELECT path, ord, size, mtime_ns, inode, mode, digest FROM files")}
-    return _Index(db, problems, info, synonyms, files, meta.get("build", ""), None, layers, notes)
+    files = {
+        _name(row[0]): _FileRow(row[1], tuple(row[2:7]) if row[2] is not None else None, row[7])
+        for row in db.execute("SELECT path, ord, size, mtime_ns, ctime_ns, inode, mode, digest FROM files")
+    }
+    return _Index(db, problems, info, synonyms, files, meta.get("build", ""), layers=layers, notes=notes)
 
 
 def _encode_layer(layer: m.CatalogueLayer) -> object:
@@ -413,18 +553,54 @@ def _decode_layer(item: dict[str, Any]) -> m.CatalogueLayer:
     return m.CatalogueLayer(str(item["name"]), info, choices, bool(item["header"]))
 
 
+def _layering_sum(db: sqlite3.Connection) -> str:
+    """The checksum of the entries later layers replace and of where their replacements stand (few rows: only
+    the replaced entries), kept in meta."""
+    shadowed = db.execute("SELECT entry FROM shadowed ORDER BY entry").fetchall()
+    placed = db.execute("SELECT entry, ord, pos FROM placed ORDER BY entry").fetchall()
+    return str(_sum(json.dumps([[r[0] for r in shadowed], [list(r) for r in placed]])))
+
+
+def _meta_sum(meta: Mapping[str, str]) -> str:
+    """The checksum of the catalogue-wide facts, stored with them."""
+    return str(_sum("\x00".join(f"{k}={v}" for k, v in sorted(meta.items()) if k != "sum")))
+
+
+def _files_sum(problems: str, spans: str, checks: str) -> int:
+    """The checksum of what the cross-file checks read of a file's row (its `refs` are checked by decoding)."""
+    return _sum("\x00".join((problems, spans, checks)))
+
+
+def _sum(text: str | bytes) -> int:
+    """The checksum a row carries: CRC-32, which catches a flipped bit or byte (the files are ours, so no one
+    forges a row; this is against damage, not an attacker)."""
+    return zlib.crc32(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+
+
 # ---- what changed -----------------------------------------------------------------------------------
 
 
+class _FileRow(NamedTuple):
+    """What the index knows of one file: its place in the order, its stamp when one was trusted, its digest."""
+
+    ord: int
+    stamp: Stamp | None
+    digest: str | None
+
+
 def _stamp(name: str) -> Stamp | None:
-    """What a file looks like from outside; None when it cannot be stat'ed or is not a regular file."""
+    """What a file looks like from outside; None when it cannot be stat'ed or is not a regular file.
+
+    As git's index does: the change time and the inode too, not only size and mtime, because unpacking
+    an archive (`tar --mtime`, `unzip -o`) can rewrite a file with the same size and modification time;
+    nothing but a change of the file sets its ctime back to the same nanosecond."""
     try:
         st = os.stat(name)
     except (OSError, ValueError):
         return None
     if stat.S_ISREG(st.st_mode) is False:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
 
 
 def _digest(name: str) -> str | None:
@@ -450,58 +626,70 @@ class _Plan:
     changed: list[str]
     removed: list[str]
     touched: list[tuple[str, Stamp]]
-    digests: dict[str, str]
     fresh: bool = False
 
 
 def _plan(index: _Index, names: list[str], stamps: dict[str, Stamp | None]) -> _Plan:
     stored = index.files
-    order_same = [r["path"] for r in sorted(stored.values(), key=lambda r: r["ord"])] == names
+    order_same = sorted(stored, key=lambda name: stored[name].ord) == names
     changed: list[str] = []
     touched: list[tuple[str, Stamp]] = []
-    digests: dict[str, str] = {}
     for name in names:
         row = stored.get(name)
         stamp = stamps[name]
-        if row is None or stamp is None or row["digest"] is None:
+        if row is None or stamp is None or row.digest is None:
             changed.append(name)
-        elif (row["size"], row["mtime_ns"], row["inode"], row["mode"]) != stamp:
+        elif row.stamp != stamp:
             digest = _digest(name)
-            if digest is not None and digest == row["digest"]:
+            if digest is not None and digest == row.digest:
                 touched.append((name, stamp))
             else:
                 changed.append(name)
-                if digest is not None:
-                    digests[name] = digest
     removed = [name for name in stored if name not in stamps]
     fresh = not changed and not removed and order_same
-    return _Plan(changed, removed, touched, digests, fresh)
+    return _Plan(changed, removed, touched, fresh)
 
 
 def _trusted(stamp: Stamp | None, now_ns: int) -> Stamp | None:
-    """A stamp worth storing: one taken too close to the file's last change is not trusted."""
-    if stamp is None or now_ns - stamp[1] < RACY_NS:
+    """A stamp worth storing: one taken too close to the file's last change (or to a time in the future) is not."""
+    if stamp is None or now_ns - max(stamp[1], stamp[2]) < RACY_NS:
         return None
     return stamp
 
 
-def _record_touched(target: Path, touched: list[tuple[str, Stamp]]) -> None:
-    """Remember the new stat of files whose content did not change (best effort, in one transaction)."""
+def _record_touched(target: Path, index: _Index, touched: list[tuple[str, Stamp]]) -> None:
+    """Remember the new stat of files whose content did not change, beside the index (which is never written in
+    place: a process killed while writing into it, as another renames a new index over it, would leave a journal
+    that damages the new one). Best effort: if it cannot be written, the files are hashed again next time."""
+    from faq_cli.store import cache
+
     now = time.time_ns()
-    rows = [(*trusted, name) for name, stamp in touched if (trusted := _trusted(stamp, now)) is not None]
-    if not rows:
+    fresh = {name: trusted for name, stamp in touched if (trusted := _trusted(stamp, now)) is not None}
+    if fresh:
+        document = {"build": index.build, "files": {**index.overlay, **fresh}}
+        cache.write_atomically(target.with_suffix(".stamps"), json.dumps(document).encode())
+
+
+def _overlay(index: _Index, target: Path) -> None:
+    """Read the newer stamps `_record_touched` kept for this very build of the index (any other build's are stale)."""
+    from faq_cli.store import cache
+
+    raw = cache.read_private(target.with_suffix(".stamps"), 1 << 24)
+    if not raw:
         return
     try:
-        db = _connect(target)
-        try:
-            db.execute("PRAGMA busy_timeout = 200")
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", rows)
-            db.execute("COMMIT")
-        finally:
-            db.close()
-    except (sqlite3.Error, OSError):
-        pass  # a read-only or busy cache: the files are hashed again next time
+        document = json.loads(raw)
+        if document["build"] != index.build:
+            return
+        overlay: dict[str, Stamp] = {}
+        for name, stamp in document["files"].items():
+            if name in index.files and len(stamp) == 5 and all(type(n) is int for n in stamp):
+                overlay[name] = tuple(stamp)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return
+    index.overlay = overlay
+    for name, stamp in overlay.items():
+        index.files[name] = index.files[name]._replace(stamp=stamp)
 
 
 # ---- building -----------------------------------------------------------------------------------------
@@ -516,59 +704,52 @@ def _build(
     layout: _Layout,
     derivers: Mapping[str, Deriver],
 ) -> _Index:
-    """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails."""
-    temp = _temp_file(target) if target is not None else None
-    if temp is not None:
+    """Update `old` (or build from nothing) into a new file renamed over `target`; in memory if that fails.
+    Whatever happens, even Ctrl-C, no temporary file is left behind."""
+    try:
+        return _build_once(target, old, plan, stamps, progress, layout, derivers)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        if old is None:
+            raise
+    # the old index is damaged where its checks did not look: build everything anew
+    return _build_once(target, None, _Plan(list(stamps), [], []), stamps, progress, layout, derivers)
+
+
+def _build_once(
+    target: Path | None,
+    old: _Index | None,
+    plan: _Plan,
+    stamps: dict[str, Stamp | None],
+    progress: Progress | None,
+    layout: _Layout,
+    derivers: Mapping[str, Deriver],
+) -> _Index:
+    from faq_cli.store import cache
+
+    temp = cache.temp_file(target) if target is not None else None
+    if temp is not None and target is not None:
+        db: sqlite3.Connection | None = None
         try:
             db = _connect(temp)
             _fill(db, old, plan, stamps, progress, layout, derivers)
-            _sync(temp)
-            os.replace(temp, target)  # type: ignore[arg-type]
+            cache.sync(temp)
+            os.replace(temp, target)
+            temp = None
+            cache.remove(target.with_suffix(".stamps"))  # kept for the index just replaced
+            st = os.lstat(target)
             index = _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
-            index.target = target
+            index.target, index.identity = target, (st.st_dev, st.st_ino)
             return index
         except (sqlite3.Error, OSError, ValueError):
-            _remove(temp)  # a full disk, a vanished directory…: this call goes without the cache
+            pass  # a full disk, a vanished directory…: this call goes without the cache
+        finally:
+            if temp is not None:
+                if db is not None:
+                    db.close()
+                cache.remove(temp)
     db = _connect(":memory:")
     _fill(db, old, plan, stamps, progress, layout, derivers)
     return _read_index(db, dict(db.execute("SELECT key, value FROM meta").fetchall()))
-
-
-def _temp_file(target: Path) -> Path | None:
-    import tempfile
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _sweep(target.parent)
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        return Path(name)
-    except (OSError, ValueError):
-        return None
-
-
-def _sweep(folder: Path) -> None:
-    """Remove temporary files that a killed build left behind."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    try:
-        for entry in os.scandir(folder):
-            if entry.name.startswith(".catalogue-") and entry.name.endswith(".tmp") and entry.stat().st_mtime < cutoff:
-                _remove(Path(entry.path))
-    except OSError:
-        pass
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
-
-
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fill(
@@ -596,18 +777,24 @@ def _fill(
         _forget(db, name)
     now = time.time_ns()
     total = len(todo) + 1
-    for done, compiled in enumerate(_compile_all([(name, layout.name_of(name)) for name in todo]), start=1):
-        _insert(db, compiled, _trusted(stamps[compiled.path], now) if compiled.stable else None)
-        if progress is not None:
-            progress(done, total)
+    named = [(name, layout.name_of(name)) for name in todo]
+    with contextlib.closing(_compile_all(db, named)) as compiled_files:  # closed at once, even on Ctrl-C
+        for done, compiled in enumerate(compiled_files, start=1):
+            _insert_file(db, compiled, _trusted(stamps[compiled.path], now) if compiled.stable else None)
+            if progress is not None:
+                progress(done, total)
     for n, name in enumerate(names):
-        db.execute("UPDATE files SET ord = ?, layer = ? WHERE path = ?", (n, layout.layer_of.get(name, 0), name))
-    for name, stamp in plan.touched:
+        db.execute("UPDATE files SET ord = ?, layer = ? WHERE path = ?", (n, layout.layer_of.get(name, 0), _key(name)))
+    kept = {name: stamp for name, stamp in old.overlay.items() if name not in gone} if old is not None else {}
+    for name, stamp in [*kept.items(), *plan.touched]:
         trusted = _trusted(stamp, now)
         if trusted is not None:
-            db.execute("UPDATE files SET size = ?, mtime_ns = ?, inode = ?, mode = ? WHERE path = ?", (*trusted, name))
-    _merge(db, names, layout)
+            db.execute(
+                "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, mode = ? WHERE path = ?",
+                (*trusted, _key(name)),
+            )
     _shadow(db, len(layout.layers) > 1)
+    _merge(db, names, layout)
     db.execute("DELETE FROM derived")
     _derive(db, layout.layers, derivers)
     db.execute("COMMIT")
@@ -619,15 +806,33 @@ def _fill(
 
 
 def _forget(db: sqlite3.Connection, name: str) -> None:
-    rowids = [r[0] for r in db.execute("SELECT rowid FROM entries WHERE file = ?", (name,))]
+    _forget_entries(db, name)
+    db.execute("DELETE FROM files WHERE path = ?", (_key(name),))
+
+
+def _forget_entries(db: sqlite3.Connection, name: str) -> None:
+    rowids = [r[0] for r in db.execute("SELECT rowid FROM entries WHERE file = ?", (_key(name),))]
     for table in _TEXT_TABLES.values():
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM links WHERE entry = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM markdown WHERE entry = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM shadowed WHERE entry = ?", ((r,) for r in rowids))
     db.executemany("DELETE FROM placed WHERE entry = ?", ((r,) for r in rowids))
-    db.execute("DELETE FROM entries WHERE file = ?", (name,))
-    db.execute("DELETE FROM files WHERE path = ?", (name,))
+    db.execute("DELETE FROM entries WHERE file = ?", (_key(name),))
+
+
+def _key(name: str) -> bytes:
+    """A file's name as the index keys it: its bytes, so that a name that is not UTF-8 is stored, and kept apart
+    from every other name, as it is."""
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _name(key: bytes) -> str:
+    return bytes(key).decode("utf-8", "surrogateescape")
+
+
+# One entry as the index stores it: section, id, start, stop, data, links, full-text, Markdown (see _stored_markdown)
+_Row = tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None, tuple[bytes, str | None] | None]
 
 
 @dataclass(slots=True)
@@ -639,35 +844,40 @@ class _Compiled:
     stable: bool  # the file did not change while it was read
     problems: list[tuple[str, int, int, str]]
     spans: str  # per section, the longest span of its dated entries
-    checks: str  # what the cross-file checks need of a sound file (see _encode_refs)
+    checks: str  # what the cross-file checks need of a sound file (see _RefsWriter)
     refs: str  # its entries' ids and references with their marks, read only when it has a problem
-    entries: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]]
-    markdown: dict[int, tuple[bytes, str | None]]  # by position in `entries`: its Markdown field (see _stored_markdown)
+    entries: list[_Row]  # empty when they were written as they were read (see _compile_all)
 
 
-def _compile_all(names: list[tuple[str, str]]) -> Iterator[_Compiled]:
-    """Parse files (each with the name of its layer), in two processes when there is enough work to be worth it."""
+# A file this large is parsed in this process, each entry written to the index as it is read, so a build holds
+# one entry of it at a time (composed, YAML takes some twenty times the size of its text); smaller ones may go to
+# worker processes, each returning a whole file's rows.
+STREAM_BYTES = 4_000_000
+WORKERS_FROM_BYTES = 4_000_000  # less than this in all is parsed faster here than by starting workers
+
+
+def _compile_all(db: sqlite3.Connection, names: list[tuple[str, str]]) -> Generator[_Compiled, None, None]:
+    """Parse files (each with the name of its layer) and write their entries to `db`: large files here, entry by
+    entry; the others in worker processes when there are enough of them to be worth it (they parse while this
+    process does the large ones)."""
     if not names:
         return
     from faq_cli.catalogue import merge  # noqa: F401 - imported before forking, once
 
-    work = sum((s.st_size for n, _ in names if (s := _safe_stat(n)) is not None), 0)
+    sizes = {name: st.st_size if (st := _safe_stat(name)) is not None else 0 for name, _ in names}
+    small = [named for named in names if sizes[named[0]] < STREAM_BYTES]
     workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(names) < 4 or work < 4_000_000:
-        for name in names:  # markdown-it is imported only if one of them has Markdown
-            yield _compile(name)
-        return
-    _markdown_parser()  # before forking, once
-    import multiprocessing
-
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: one process
-        for name in names:
-            yield _compile(name)
-        return
-    with context.Pool(workers) as pool:
-        yield from pool.imap(_compile, names)
+    forked = workers >= 2 and len(small) >= 4 and sum(sizes[n] for n, _ in small) >= WORKERS_FROM_BYTES
+    if forked:
+        _markdown_parser()  # before forking, once
+    with _Workers(small, workers if forked else 0) as parsed:
+        for named in names:
+            if sizes[named[0]] >= STREAM_BYTES:
+                yield _compile_into(db, named)
+        for compiled in parsed:
+            for pos, row in enumerate(compiled.entries):
+                _insert_entry(db, compiled.path, pos, row)
+            yield compiled
 
 
 def _safe_stat(name: str) -> os.stat_result | None:
@@ -677,67 +887,180 @@ def _safe_stat(name: str) -> os.stat_result | None:
         return None
 
 
-def _compile(named: tuple[str, str]) -> _Compiled:
-    """Parse and validate one file; keep its problems, its ids and references, and its entries (which carry
-    the name of the file's layer) as rows."""
-    from faq_cli.catalogue.merge import build_entry, file_refs, read_file
+def _compile_into(db: sqlite3.Connection, named: tuple[str, str]) -> _Compiled:
+    """`_compile`, each entry written to `db` as it is read (and taken out again if the file has a problem)."""
+    name = named[0]
+    pos = 0
+
+    def write(row: _Row) -> None:
+        nonlocal pos
+        _insert_entry(db, name, pos, row)
+        pos += 1
+
+    compiled = _compile(named, write)
+    if compiled.problems:
+        _forget_entries(db, name)
+    return compiled
+
+
+def _compile(named: tuple[str, str], write: Callable[[_Row], None] | None = None) -> _Compiled:
+    """Parse and validate one file of the layer named, entry by entry; keep its problems, ids and references, and
+    its entries (which carry the layer's name) as rows (handed to `write` as they are read, when it is given;
+    kept in the result otherwise)."""
+    from faq_cli.catalogue.merge import EntryReader
 
     name, layer = named
     before = _stamp(name)
-    digest = _digest(name) if before is not None else None
-    sections = read_file(Path(name))
-    stable = before is not None and digest is not None and _stamp(name) == before
-    problems = [(p.path, p.line, p.column, p.message) for p in sections.problems]
-    rows: list[tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None]] = []
-    markdown: dict[int, tuple[bytes, str | None]] = {}
+    reader = EntryReader(Path(name), layer=layer)
+    rows: list[_Row] = []
+    keep = write or rows.append
     spans: dict[str, int] = {}
-    if not sections.problems:
-        for section in m.ENTRY_SECTIONS:
-            field = MARKDOWN_FIELDS.get(section)
-            for fields in sections.sections.get(section) or ():
-                entry = build_entry(section, fields, layer)
-                start, stop = _span(entry)
-                body = getattr(entry, field) if field else None
-                if body and (stored := _stored_markdown(body)) is not None:
-                    markdown[len(rows)] = stored
-                rows.append((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry)))
-                if start is not None and stop is not None:
-                    spans[section] = max(spans.get(section, stop - start), stop - start)
-    checks, refs = _encode_refs(file_refs(sections))
-    return _Compiled(name, digest, stable, problems, json.dumps(spans), checks, refs, rows, markdown)
+    refs = _RefsWriter()
+    for entry_refs, entry in reader:
+        refs.add(entry_refs)
+        if entry is None:
+            continue
+        section = entry_refs.section
+        start, stop = _span(entry)
+        field = MARKDOWN_FIELDS.get(section)
+        body = getattr(entry, field) if field else None
+        markdown = _stored_markdown(body) if body else None
+        keep((section, entry.id, start, stop, _encode(entry), _links(entry), _text(section, entry), markdown))
+        if start is not None and stop is not None:
+            spans[section] = max(spans.get(section, stop - start), stop - start)
+    stable = before is not None and reader.digest is not None and _stamp(name) == before
+    problems = [(p.path, p.line, p.column, p.message) for p in reader.problems]
+    if reader.failed:  # as read_file: a file that cannot be read or parsed has no entries, ids or info
+        refs, reader.info, reader.synonyms, reader.choices = _RefsWriter(), [], [], {}
+    checks, detail = refs.encode(reader.info, reader.synonyms, reader.choices, reader.skipped)
+    kept = rows if not problems else []
+    return _Compiled(name, reader.digest, stable, problems, json.dumps(spans), checks, detail, kept)
 
 
-def _insert(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
-    size, mtime, inode, mode = stamp or (None, None, None, None)
+def _insert_file(db: sqlite3.Connection, compiled: _Compiled, stamp: Stamp | None) -> None:
+    """A parsed file's row (its entries are written by _compile_all)."""
+    problems = json.dumps(compiled.problems)
     db.execute(
-        "INSERT INTO files VALUES (?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files VALUES (?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            compiled.path,
-            size,
-            mtime,
-            inode,
-            mode,
+            _key(compiled.path),
+            *(stamp or (None,) * 5),
             compiled.digest if compiled.stable else None,
-            json.dumps(compiled.problems),
+            problems,
             compiled.spans,
             compiled.checks,
+            _files_sum(problems, compiled.spans, compiled.checks),
             compiled.refs,  # last: the other columns are read without going through it
         ),
     )
-    markdown: list[tuple[int | None, bytes, str | None]] = []
-    for pos, (section, entry_id, start, stop, data, links, text) in enumerate(compiled.entries):
-        cursor = db.execute(
-            "INSERT INTO entries(file, section, id, pos, start, stop, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (compiled.path, section, entry_id, pos, start, stop, data),
-        )
-        rowid = cursor.lastrowid
-        if links:
-            db.executemany("INSERT INTO links VALUES (?, ?, ?)", ((rowid, kind, ref) for kind, ref in links))
-        if text:
-            db.execute(f"INSERT INTO {_TEXT_TABLES[section]}(rowid, body) VALUES (?, ?)", (rowid, text))
-        if pos in compiled.markdown:
-            markdown.append((rowid, *compiled.markdown[pos]))
-    db.executemany("INSERT INTO markdown VALUES (?, ?, ?)", markdown)
+
+
+def _insert_entry(db: sqlite3.Connection, path: str, pos: int, row: _Row) -> None:
+    section, entry_id, start, stop, data, links, text, markdown = row
+    cursor = db.execute(
+        "INSERT INTO entries(file, section, id, pos, start, stop, data, sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (_key(path), section, entry_id, pos, start, stop, data, _sum(data)),
+    )
+    rowid = cursor.lastrowid
+    if links:
+        db.executemany("INSERT INTO links VALUES (?, ?, ?)", ((rowid, kind, ref) for kind, ref in links))
+    if text:
+        db.execute(f"INSERT INTO {_TEXT_TABLES[section]}(rowid, body) VALUES (?, ?)", (rowid, text))
+    if markdown is not None:
+        digest, tokens = markdown
+        db.execute("INSERT INTO markdown VALUES (?, ?, ?, ?)", (rowid, digest, tokens, _markdown_sum(digest, tokens)))
+
+
+class _Workers:
+    """Files parsed by worker processes, each result handed back in file order (no workers: parsed here).
+
+    Each worker is a fork that parses every `count`-th file and writes each result, pickled, to a pipe of its
+    own. A worker ignores Ctrl-C (its parent answers it), writes nothing to the terminal, and dies with its
+    parent (Linux); leaving the `with` block kills and reaps any still running, so none outlives the build.
+    A worker that dies leaves its files to be parsed here.
+    """
+
+    def __init__(self, names: list[tuple[str, str]], count: int) -> None:
+        self.names = names
+        self.children: list[tuple[int, Any]] = []
+        if count < 2 or not hasattr(os, "fork"):
+            return
+        import signal
+
+        parent = os.getpid()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C between a fork and its handler
+        try:
+            for k in range(count):
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - runs in the child, which never returns here
+                    os.close(read)
+                    _work(parent, names[k::count], write)
+                os.close(write)
+                self.children.append((pid, os.fdopen(read, "rb")))
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def __enter__(self) -> Iterator[_Compiled]:
+        return self._results()
+
+    def _results(self) -> Iterator[_Compiled]:
+        import pickle
+
+        for n, named in enumerate(self.names):
+            if not self.children:
+                yield _compile(named)
+                continue
+            _, stream = self.children[n % len(self.children)]
+            try:
+                compiled = pickle.load(stream)
+            except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+                compiled = None  # the worker died: this file is parsed here
+            yield compiled if isinstance(compiled, _Compiled) and compiled.path == named[0] else _compile(named)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for pid, stream in self.children:
+            stream.close()
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, 0)
+        self.children = []
+
+
+def _work(parent: int, names: list[tuple[str, str]], write: int) -> None:  # pragma: no cover - runs in a worker process
+    """A worker's life: parse `names`, writing each result to `write`, then exit without running any cleanup."""
+    import pickle
+    import signal
+
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _die_with(parent)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        with os.fdopen(write, "wb") as out:
+            for named in names:
+                pickle.dump(_compile(named), out, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover - runs in a worker process
+    """Have the kernel kill this process when its parent dies (Linux); exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[str, Deriver]) -> None:
@@ -752,7 +1075,7 @@ def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[s
     for name, derive in derivers.items():
         db.execute("SAVEPOINT derive")
         try:
-            db.executemany("INSERT INTO derived VALUES (?, ?, ?)", ((name, k, v) for k, v in derive(catalogue)))
+            db.executemany("INSERT INTO derived VALUES (?, ?, ?, ?)", ((name, k, v, _sum(v)) for k, v in derive(catalogue)))
             db.execute("RELEASE derive")
         except (ValueError, KeyError, TypeError, sqlite3.Error):
             db.execute("ROLLBACK TO derive")
@@ -760,19 +1083,22 @@ def _derive(db: sqlite3.Connection, layers: Sequence[Layer], derivers: Mapping[s
 
 
 def _merge(db: sqlite3.Connection, names: list[str], layout: _Layout) -> None:
-    """The cross-file checks (duplicate ids, references, choices) over what is kept per file; the result goes to `meta`."""
+    """The cross-file checks (duplicate ids, references, choices) over what is kept per file; the result goes to
+    `meta`."""
     from faq_cli.catalogue.merge import merge
 
     files = []
     longest: dict[str, int] = {}
     for name in names:
-        row = db.execute("SELECT problems, checks, spans FROM files WHERE path = ?", (name,)).fetchone()
+        row = db.execute("SELECT problems, checks, spans, sum FROM files WHERE path = ?", (_key(name),)).fetchone()
+        if _files_sum(row[0], row[2], row[1]) != row[3]:
+            raise _Damaged(f"the index's row of {name} fails its checksum")
         refs = _decode_refs(db, name, [Problem(*p) for p in json.loads(row[0])], row[1])
         refs.layer = layout.layer_of.get(name, 0)
         files.append(refs)
         for section, span in json.loads(row[2]).items():
             longest[section] = max(longest.get(section, span), span)
-    merged = merge(files, [(layer.name, layer.path) for layer in layout.layers])
+    merged = merge(files, [(layer.name, shown(layer.path)) for layer in layout.layers])
     found = merged.problems
     info, synonyms = (m.CatalogueInfo(), ()) if found else (merged.catalogue.info, merged.catalogue.synonyms)
     maxspan = {section: longest.get(section, 0) for section in ("incidents", "events")}
@@ -782,11 +1108,13 @@ def _merge(db: sqlite3.Connection, names: list[str], layout: _Layout) -> None:
         "problems": json.dumps([(p.path, p.line, p.column, p.message) for p in found]),
         "notes": json.dumps([(p.path, p.line, p.column, p.message) for p in merged.notes]),
         "layers": _json([_encode_layer(layer) for layer in merged.catalogue.layers]),
+        "layering": _layering_sum(db),
         "info": _encode(info),
         "synonyms": json.dumps(synonyms),
         "maxspan": json.dumps(maxspan),
         "build": os.urandom(8).hex(),
     }
+    meta["sum"] = _meta_sum(meta)
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
 
 
@@ -1013,38 +1341,65 @@ def _decode(text: str) -> Any:
 # ---- a file's ids and references, for the cross-file checks ------------------------------------------
 
 
-def _encode_refs(refs: FileRefs) -> tuple[str, str]:
-    """What the merge needs of a file (see catalogue.FileRefs) as JSON: what checks it, and its entries with their marks.
+class _RefsWriter:
+    """What the merge needs of a file (see catalogue.FileRefs), written down entry by entry, as JSON: what checks
+    it, and its entries with their marks.
 
     The entries are flat arrays, which decode fast: per entry its section, id, mark and whether
     it is broken; per list of references its entry, key and length; then every reference with
-    its mark. The file's problems are kept apart.
+    its mark. The file's problems are kept apart. Repeated ids are kept once in memory.
     """
-    checks = {
-        "info": [[key, _plain(value), mark] for key, value, mark in refs.info],
-        "synonyms": refs.synonyms,
-        "ids": refs.ids,
-        "wanted": {kind: sorted(ids) for kind, ids in refs.wanted.items()},
-        "choices": refs.choices,
-        "skipped": refs.skipped,
-    }
-    entries = refs.load()
-    groups: list[object] = []
-    flat: list[object] = []
-    for n, entry in enumerate(entries):
+
+    def __init__(self) -> None:
+        self.sections: list[str] = []
+        self.ids: list[str | None] = []
+        self.marks: list[int] = []
+        self.broken: list[int] = []
+        self.groups: list[object] = []
+        self.refs: list[object] = []
+        self.by_section: dict[str, list[str]] = {}
+        self.wanted: dict[str, set[str]] = {}
+        self._strings: dict[str, str] = {}
+
+    def add(self, entry: EntryRefs) -> None:
+        from faq_cli.catalogue.merge import note_refs
+
+        n = len(self.sections)
+        self.sections.append(entry.section)
+        self.ids.append(entry.id)
+        self.marks += entry.mark
+        if entry.broken:
+            self.broken.append(n)
         for key, values, marks in entry.references:
-            groups += (n, key, len(values))
+            self.groups += (n, key, len(values))
             for value, mark in zip(values, marks, strict=True):
-                flat += (value, mark[0], mark[1])
-    detail = {
-        "sections": [e.section for e in entries],
-        "ids": [e.id for e in entries],
-        "marks": [x for e in entries for x in e.mark],
-        "broken": [n for n, e in enumerate(entries) if e.broken],
-        "groups": groups,
-        "refs": flat,
-    }
-    return _json(checks), _json(detail)
+                self.refs += (self._strings.setdefault(value, value), mark[0], mark[1])
+        note_refs(entry, self.by_section, self.wanted)
+
+    def encode(
+        self,
+        info: list[tuple[str, Any, tuple[int, int]]],
+        synonyms: list[tuple[str, ...]],
+        choices: dict[str, list[str]],
+        skipped: str | None,
+    ) -> tuple[str, str]:
+        checks = {
+            "info": [[key, _plain(value), mark] for key, value, mark in info],
+            "synonyms": synonyms,
+            "ids": self.by_section,
+            "wanted": {kind: sorted(ids) for kind, ids in self.wanted.items()},
+            "choices": choices,
+            "skipped": skipped,
+        }
+        detail = {
+            "sections": self.sections,
+            "ids": self.ids,
+            "marks": self.marks,
+            "broken": self.broken,
+            "groups": self.groups,
+            "refs": self.refs,
+        }
+        return _json(checks), _json(detail)
 
 
 def _json(value: object) -> str:
@@ -1057,13 +1412,13 @@ def _decode_refs(db: sqlite3.Connection, path: str, problems: list[Problem], che
 
     data = json.loads(checks, object_hook=_revive)
     return FileRefs(
-        path,
+        shown(path),  # where its problems are placed
         problems,
         [(key, value, (mark[0], mark[1])) for key, value, mark in data["info"]],
         [tuple(group) for group in data["synonyms"]],
         data["ids"],
         {kind: set(ids) for kind, ids in data["wanted"].items()},
-        lambda: _decode_entries(db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()[0]),
+        lambda: _decode_entries(db.execute("SELECT refs FROM files WHERE path = ?", (_key(path),)).fetchone()[0]),
         choices=data["choices"],
         skipped=data["skipped"],
     )
@@ -1092,11 +1447,52 @@ def _decode_entries(text: str) -> list[EntryRefs]:
 # ---- serving: lazy sections and indexed lookups ---------------------------------------------------------
 
 
+_CHUNK = 500  # values bound in one statement: under SQLite's oldest limit of 999 parameters
+
+
+class _Damaged(ValueError):
+    """A row that fails its checksum: the index is damaged."""
+
+
+def _checked(data: str, total: int) -> str:
+    if _sum(data) != total:
+        raise _Damaged("an entry row fails its checksum")
+    return data
+
+
+def _markdown_sum(digest: bytes, tokens: str | None) -> int:
+    return _sum(digest + (tokens or "").encode("utf-8", "surrogatepass"))
+
+
+_CORRUPT = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Whether an error says the file is damaged (not, say, that a statement ran out of time)."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _CORRUPT
+
+
+def _discard(target: Path, identity: tuple[int, int]) -> None:
+    """Remove the index at `target` if it is still the file opened as `identity`; never one a build just renamed there."""
+    from faq_cli.store import cache
+
+    with cache.BuildLock(target.with_suffix(".lock"), wait=False) as lock:
+        if not lock.held:
+            return  # a build is under way, and will replace it
+        try:
+            st = os.lstat(target)
+        except OSError:
+            return
+        if (st.st_dev, st.st_ino) == identity:
+            cache.remove(target)
+
+
 class Store:
     """Indexed lookups over an opened index; the query functions use it through `Catalogue.index`.
 
-    Any database error while serving (a cache damaged under our feet) switches the
-    store to a catalogue loaded from the YAML files, so the answer stays right.
+    Any database error while serving (a cache damaged under our feet) or a row that fails its
+    checksum switches the store to a catalogue loaded from the YAML files, so the answer stays
+    right; a damaged index is removed, so the next call builds it anew.
     """
 
     def __init__(self, db: sqlite3.Connection, layers: Sequence[Layer], synonyms: tuple[tuple[str, ...], ...]) -> None:
@@ -1108,11 +1504,16 @@ class Store:
         self._maxspan: dict[str, int] | None = None
         self._counts: dict[str, int] = {}
         self.target: Path | None = None  # the index file, when it is one (not in memory)
+        self.identity = (0, 0)  # that file's device and inode when it was opened
+        self.bound: Callable[[], None] = lambda: None  # starts the time bound of the next statement
+        self._discarded = False
 
     # -- safety net
 
-    def fallback(self) -> m.Catalogue:
-        """The catalogue read from YAML, used once the index has failed."""
+    def fallback(self, damaged: bool = False) -> m.Catalogue:
+        """The catalogue read from YAML, used once the index has failed (and, when it is damaged, discarded)."""
+        if damaged:
+            self.discard()
         if self.memory is None:
             from faq_cli.catalogue.merge import load_catalogue
 
@@ -1124,24 +1525,32 @@ class Store:
         if self.memory is not None:
             return None
         try:
+            self.bound()
             return self.db.execute(sql, params).fetchall()
         except UnicodeEncodeError:  # a lone surrogate from argv: no entry can have it
             return []
-        except sqlite3.Error:
-            self.fallback()
+        except sqlite3.Error as exc:
+            self.fallback(_is_damage(exc))
             return None
 
     def entries(self, rows: list[sqlite3.Row]) -> list[Any] | None:
+        """Entries from rows of (data, sum); None (and the fallback) when one fails its checksum."""
         try:
-            return [_decode(r["data"]) for r in rows]
+            return [_decode(_checked(r["data"], r["sum"])) for r in rows]
         except (ValueError, KeyError, TypeError):
-            self.fallback()
+            self.fallback(damaged=True)
             return None
+
+    def discard(self) -> None:
+        """Remove the damaged index file (if a build has not already replaced it): the next call builds anew."""
+        if self.target is not None and not self._discarded:
+            self._discarded = True
+            _discard(self.target, self.identity)
 
     # -- sections
 
     def entry(self, section: str, entry_id: str) -> Any:
-        rows = self.rows(f"SELECT data FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
+        rows = self.rows(f"SELECT data, sum FROM entries e WHERE section = ? AND id = ? AND {LIVE} LIMIT 1", (section, entry_id))
         if rows is None:
             return getattr(self.fallback(), section).get(entry_id)
         found = self.entries(rows)
@@ -1173,20 +1582,24 @@ class Store:
         """Every entry of a section in file order, decoded a batch at a time."""
         seen: set[str] = set()
         try:
+            self.bound()
             cursor = self.db.execute(
-                f"SELECT e.id, e.data FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}",
+                f"SELECT e.id, e.data, e.sum FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} {IN_ORDER}",
                 (section,),
             )
             while self.memory is None:
+                self.bound()
                 batch = cursor.fetchmany(500)
                 if not batch:
                     return
                 for row in batch:
-                    entry = _decode(row[1])
+                    entry = _decode(_checked(row[1], row[2]))
                     seen.add(row[0])
                     yield row[0], entry
-        except (sqlite3.Error, ValueError, KeyError, TypeError):
-            self.fallback()
+        except sqlite3.Error as exc:
+            self.fallback(_is_damage(exc))
+        except (ValueError, KeyError, TypeError):
+            self.fallback(damaged=True)
         for entry_id, entry in getattr(self.fallback(), section).items():
             if entry_id not in seen:
                 yield entry_id, entry
@@ -1209,7 +1622,7 @@ class Store:
         params: list[object] = [section]
         for a, b in spans:
             params += [a - reach, b, a]
-        sql = f"SELECT e.data FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} AND ({where})"
+        sql = f"SELECT e.data, e.sum FROM {FROM_LIVE} WHERE e.section = ? AND {LIVE} AND ({where})"
         if person is not None:
             sql += " AND e.rowid IN (SELECT entry FROM links WHERE kind = 'person' AND ref = ?)"
             params.append(person)
@@ -1225,7 +1638,7 @@ class Store:
             return []
         marks = ", ".join("?" for _ in ids)
         rows = self.rows(
-            f"SELECT e.data FROM {FROM_LIVE} WHERE e.section = 'questions' AND {LIVE} AND e.rowid IN "
+            f"SELECT e.data, e.sum FROM {FROM_LIVE} WHERE e.section = 'questions' AND {LIVE} AND e.rowid IN "
             f"(SELECT entry FROM links WHERE kind = 'related' AND ref IN ({marks})) {IN_ORDER}",
             list(ids),
         )
@@ -1233,6 +1646,41 @@ class Store:
         if found is None:
             return list(self.fallback().questions.values())
         return found
+
+    def mentions(self, ids: Collection[str], last: int | None) -> tuple[list[str], list[m.Question]]:
+        """Which questions name one of `ids` in their `related` list, from the links (no entry is read), and the last
+        `last` of them, read; a few queries of at most 500 ids, however many the ids are."""
+        wanted = sorted(ids)
+        found: dict[int, tuple[int, int, str]] = {}  # rowid: file order, position, id
+        for at in range(0, len(wanted), _CHUNK):
+            chunk = wanted[at : at + _CHUNK]
+            rows = self.rows(
+                "SELECT e.rowid, coalesce(p.ord, f.ord), coalesce(p.pos, e.pos), e.id FROM links l"
+                " JOIN entries e ON e.rowid = l.entry JOIN files f ON f.path = e.file LEFT JOIN placed p ON p.entry = e.rowid"
+                f" WHERE l.kind = 'related' AND e.section = 'questions' AND {LIVE}"
+                f" AND l.ref IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            if rows is None:
+                return self._mentions_in_memory(set(ids), last)
+            found.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        ordered = sorted(found, key=lambda rowid: found[rowid][:2])
+        shown = ordered if last is None else ordered[max(len(ordered) - last, 0) :]
+        questions: dict[int, m.Question] = {}
+        for at in range(0, len(shown), _CHUNK):
+            rowids = shown[at : at + _CHUNK]
+            marks = ", ".join("?" for _ in rowids)
+            rows = self.rows(f"SELECT rowid, data, sum FROM entries WHERE rowid IN ({marks})", rowids)
+            decoded = self.entries(rows) if rows is not None else None
+            if rows is None or decoded is None:
+                return self._mentions_in_memory(set(ids), last)
+            questions.update((r[0], q) for r, q in zip(rows, decoded, strict=True))
+        return [found[rowid][2] for rowid in ordered], [questions[rowid] for rowid in shown]
+
+    def _mentions_in_memory(self, ids: set[str], last: int | None) -> tuple[list[str], list[m.Question]]:
+        found = [q for q in self.fallback().questions.values() if ids.intersection(q.related)]
+        shown = found if last is None else found[max(len(found) - last, 0) :]
+        return [q.id for q in found], shown
 
     def candidates(self, section: str, text: str) -> Mapping[str, m.Entry] | None:
         """The incidents most likely to match `text`, or None to rank the whole (small) section.
@@ -1258,7 +1706,7 @@ class Store:
         if not terms:
             return {}
         rows = self.rows(
-            f"SELECT e.id, e.data FROM {table} t JOIN entries e ON e.rowid = t.rowid"
+            f"SELECT e.id, e.data, e.sum FROM {table} t JOIN entries e ON e.rowid = t.rowid"
             f" WHERE {table} MATCH ? AND {LIVE} ORDER BY t.rank LIMIT ?",
             (" OR ".join(terms), limit),
         )
@@ -1270,12 +1718,15 @@ class Store:
     def parsed(self, section: str, entry_id: str, text: str) -> list[Any] | None:
         """The tokens stored for an entry's Markdown field (see markdown_tokens), when they are of `text`."""
         rows = self.rows(
-            f"SELECT m.digest, m.tokens FROM entries e JOIN markdown m ON m.entry = e.rowid WHERE e.section = ? AND e.id = ?"
-            f" AND {LIVE}",
+            "SELECT m.digest, m.tokens, m.sum FROM entries e JOIN markdown m ON m.entry = e.rowid"
+            f" WHERE e.section = ? AND e.id = ? AND {LIVE}",
             (section, entry_id),
         )
         if not rows or rows[0][0] != _digest_of(text):
             return None
+        if _markdown_sum(rows[0][0], rows[0][1]) != rows[0][2]:
+            self.discard()
+            return None  # the renderer parses the text itself
         return _row_tokens(text, rows[0][1])
 
     def derived(self, name: str) -> DerivedRows | None:
@@ -1317,21 +1768,31 @@ class DerivedRows:
         for at in range(0, len(wanted), self._CHUNK):
             chunk = wanted[at : at + self._CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            rows = self.store.rows(f"SELECT key, value FROM derived WHERE name = ? AND key IN ({marks})", [self.name, *chunk])
+            rows = self.store.rows(
+                f"SELECT key, value, sum FROM derived WHERE name = ? AND key IN ({marks})", [self.name, *chunk]
+            )
             if rows is None:
                 raise ValueError("the index failed")
-            found.update((r[0], bytes(r[1])) for r in rows)
+            found.update(self._checked(rows))
         return found
 
     def scan(self, prefix: str) -> Iterator[tuple[str, bytes]]:
         # every key under the prefix: from the prefix up to the prefix with its last character's successor
         high = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
         rows = self.store.rows(
-            "SELECT key, value FROM derived WHERE name = ? AND key >= ? AND key < ?", (self.name, prefix, high)
+            "SELECT key, value, sum FROM derived WHERE name = ? AND key >= ? AND key < ?", (self.name, prefix, high)
         )
         if rows is None:
             raise ValueError("the index failed")
-        return ((r[0], bytes(r[1])) for r in rows)
+        return iter(self._checked(rows))
+
+    def _checked(self, rows: list[sqlite3.Row]) -> list[tuple[str, bytes]]:
+        """The rows' keys and values; ValueError (so the layer above derives in memory) when one is damaged."""
+        found = [(r[0], bytes(r[1])) for r in rows]
+        if any(_sum(value) != r[2] for (_, value), r in zip(found, rows, strict=True)):
+            self.store.discard()
+            raise _Damaged("a derived row fails its checksum")
+        return found
 
 
 class Section(Mapping[str, Any]):

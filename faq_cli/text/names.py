@@ -72,7 +72,7 @@ _SPELLING = (
     (re.compile(r"j"), "y"),  # German-style Aleksejev, Jelzin, Sergej, Dmitrij: then read as y is below
     (re.compile(r"y[eo]"), "e"),  # Alekseyev / Alekseev, Pyotr / Petr
     (re.compile(r"y"), "i"),  # Dmitriy / Dmitry / Dmitrii, Yaroslav / Iaroslav
-    (re.compile(r"(.)\1+"), r"\1"),  # Kirillov / Kirilov, ii / i
+    (re.compile(r"([a-z])\1+"), r"\1"),  # Kirillov / Kirilov, ii / i (letters only: Person117 is not Person17)
 )
 
 
@@ -113,6 +113,10 @@ def confident(ranked: list[Scored], threshold: float, margin: float) -> Scored |
 
 PERSON_THRESHOLD = 80.0
 PERSON_MARGIN = 4.0
+# The score of a text the query gives word for word (in any spelling the keys fold together): ahead of every
+# partial match by more than the margin, so an exact full name wins outright however many names are close to
+# it ('Person17 Surname17' beside 'Person170 Surname170'); two people of that very name stay ambiguous.
+EXACT = 110.0
 # A query that is one word of a longer name (a surname, a first name) scores just under a full name,
 # so 'kirillov' prefers Igor Kirillov (alias 'Kirillov') to "Kirillov's assistant".
 _PART_OF_NAME = 4.0
@@ -297,7 +301,7 @@ def score_person(q: str, names: Sequence[str]) -> float:
     best = 0.0
     for name in names:
         if q == name:
-            return 100.0
+            return EXACT
         best = max(best, fuzz.ratio(q, name), fuzz.token_sort_ratio(q, name))
         words = name.split()
         if len(qwords) == 1 and len(words) > 1:
@@ -354,9 +358,6 @@ def rank_incidents(query: str, catalogue: Catalogue) -> list[Scored]:
         names = [n for p in incident.people if p.person in catalogue.people for n in catalogue.people[p.person].names]
         entries.append((incident.id, [incident.title, incident.place, incident.kind, incident.id.replace("-", " "), *names]))
     return rank_entries(query, entries)
-
-
-EXACT = 110.0  # the score of a text the query gives word for word: ahead of every partial match by the margin
 
 
 def rank_entries(query: str, entries: Iterable[tuple[str, Sequence[str]]]) -> list[Scored]:
