@@ -3,8 +3,8 @@ exceptions to exit statuses, but every layer may name one (the browser ends with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitStatus(IntEnum):
@@ -18,8 +18,7 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem in a catalogue file: `path:line:col: message`."""
 
     path: str

@@ -13,10 +13,10 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from faq_cli.errors import FaqError
+from faq_cli.mirrors.record import record
 
 BUNDLED = "bundled"
 ENV_DATA = "FAQ_CLI_DATA"
@@ -32,7 +32,7 @@ class LayerError(FaqError):
     """The list of added catalogues cannot be read or written; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Layer:
     """One catalogue of the stack: what entries from it are called, where it is, and who keeps it.
 
@@ -51,7 +51,7 @@ class Layer:
         return self.kind in ("local", "path")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Registered:
     """A catalogue added with `faq catalogue add`: a git clone under the data directory, or a local folder."""
 

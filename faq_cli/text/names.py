@@ -19,12 +19,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from typing import TypeVar
 
 from faq_cli.catalogue.model import Catalogue
+from faq_cli.mirrors.record import field, record
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # The soft and hard signs only mark how a consonant sounds: 'Фаниль' is 'Fanil', 'Прокофьев' 'Prokofev'.
@@ -94,7 +94,7 @@ def name_key(text: str) -> str:
 # ---- ranking -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Scored:
     id: str
     score: float
@@ -136,7 +136,11 @@ def without_ranks(key: str) -> str:
     return " ".join(words) if words else key
 
 
-@dataclass(slots=True)
+# Each table's word positions, by the identity of its list of words (held here, so the identity stays its own).
+_POSITIONS: dict[int, tuple[list[str], dict[str, int]]] = {}
+
+
+@record()
 class NameTable:
     """Every person's names as keys (each distinct key once), each word of them, and whose they are.
 
@@ -152,13 +156,14 @@ class NameTable:
     key_owners: list[str] = field(default_factory=list)  # per key: the numbers of the people it names
     words: list[str] = field(default_factory=list)  # every distinct word of a key
     word_keys: list[str] = field(default_factory=list)  # per word: the numbers of the keys it is in
-    positions: dict[str, int] | None = field(default=None, repr=False, compare=False)  # worked out, never stored
 
     def word_positions(self) -> dict[str, int]:
-        """Each name word's position in `words` (worked out once per table)."""
-        if self.positions is None:
-            self.positions = {w: n for n, w in enumerate(self.words)}
-        return self.positions
+        """Each name word's position in `words` (worked out once per table, never stored)."""
+        found = _POSITIONS.get(id(self.words))
+        if found is None or found[0] is not self.words:
+            found = (self.words, {w: n for n, w in enumerate(self.words)})
+            _POSITIONS[id(self.words)] = found
+        return found[1]
 
     def names_of(self, person: int) -> list[str]:
         return [self.keys[int(k)] for k in self.person_keys[person].split()]
