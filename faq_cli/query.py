@@ -123,6 +123,14 @@ class IncidentView(NamedTuple):
     parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
 
 
+class IncidentRow(NamedTuple):
+    """An incident as the `incidents` listing shows it: its people named and, when asked for, its sources."""
+
+    incident: Incident
+    people: list[PersonRole]
+    sources: list[Source]  # empty unless `incident_rows` was asked for them (only Markdown links them)
+
+
 class EventView(NamedTuple):
     event: Event
     people: list[Related]
@@ -680,6 +688,16 @@ def incidents(
     return chosen
 
 
+def incident_rows(catalogue: Catalogue, items: Iterable[Incident], with_sources: bool = False) -> list[IncidentRow]:
+    """The incidents as listed, each with its people named (a person the catalogue lacks by their id) and, with
+    `with_sources`, its sources: reading them costs a lookup each in the index, which only Markdown needs."""
+    rows = []
+    for incident in items:
+        roles = [PersonRole(p, _name_or_id(catalogue, p.person)) for p in incident.people]
+        rows.append(IncidentRow(incident, roles, sources_of(catalogue, incident.sources) if with_sources else []))
+    return rows
+
+
 class Unknown(NamedTuple):
     """A filter value that names nothing in the catalogue: the values it knows, and the likeliest one meant."""
 
@@ -806,6 +824,11 @@ def find_event(catalogue: Catalogue, text: str) -> Event | NoMatch:
         [(e.id, [e.title, e.id.replace("-", " "), *(_name(catalogue, p) for p in e.people)]) for e in catalogue.events.values()],
     )
     return _one_or_candidates(text, "event", ranked, catalogue.events, names.INCIDENT_THRESHOLD, names.INCIDENT_MARGIN)
+
+
+def _name_or_id(catalogue: Catalogue, person_id: str) -> str:
+    person = catalogue.people.get(person_id)
+    return person.name if person is not None else person_id
 
 
 def _name(catalogue: Catalogue, person_id: str) -> str:

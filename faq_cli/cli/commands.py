@@ -345,13 +345,14 @@ def incidents(
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
     if kind is not None and not items:  # a kind that matched something is known; only an empty result asks
         _refuse_unknown(query.unknown_kind(catalogue, kind))
+    rows = query.incident_rows(catalogue, items, with_sources=markdown)
 
     _output(
         env,
         as_json,
-        lambda jr: [jr.incident(catalogue, i) for i in items],
-        lambda terminal: terminal.incidents(catalogue, items),
-        (lambda md: md.incidents(catalogue, items)) if markdown else None,
+        lambda jr: jr.incident_rows(rows),
+        lambda terminal: terminal.incidents(rows),
+        (lambda md: md.incidents(rows)) if markdown else None,
     )
 
 
@@ -374,7 +375,7 @@ def incident(env: Env, id_or_text: list[str], as_json: bool = False, output: str
     def card(terminal: TerminalRenderer) -> Renderable:
         return terminal.with_note(terminal.incident(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
-    _output(env, as_json, lambda jr: jr.incident_view(catalogue, result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.incident_view(result), card, view if markdown else None)
 
 
 def event(env: Env, id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from faq_cli import query as q
@@ -38,16 +39,27 @@ def dumps(document: Any) -> str:
     return json_escape(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:
+def _incident(item: Incident, people: Sequence[q.PersonRole]) -> dict[str, Any]:
+    """An incident's fields, its people each with their name: as `incidents`, `incident`, `ask` and `timeline` give it."""
     doc: dict[str, Any] = plain(item)
     doc["people"] = [
-        {"person": p.person, "name": catalogue.people[p.person].name, "role": p.role, "outcome": p.outcome} for p in item.people
+        {"person": r.involvement.person, "name": r.name, "role": r.involvement.role, "outcome": r.involvement.outcome}
+        for r in people
     ]
     return doc
 
 
-def incident_view(catalogue: Catalogue, view: q.IncidentView) -> dict[str, Any]:
-    doc = incident(catalogue, view.incident)
+def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:
+    return _incident(item, [q.PersonRole(p, catalogue.people[p.person].name) for p in item.people])
+
+
+def incident_rows(rows: Sequence[q.IncidentRow]) -> list[dict[str, Any]]:
+    """`faq incidents --json`: each incident in full, its people named."""
+    return [_incident(row.incident, row.people) for row in rows]
+
+
+def incident_view(view: q.IncidentView) -> dict[str, Any]:
+    doc = _incident(view.incident, view.people)
     doc["questions"] = [r.id for r in view.questions]
     doc["events"] = [r.id for r in view.events]
     doc["nearby_incidents"] = [r.id for r in view.incidents]
@@ -86,13 +98,7 @@ def _view(view: q.Profile | q.IncidentView | q.EventView) -> dict[str, Any]:
     if isinstance(view, q.Profile):
         return profile(view)
     if isinstance(view, q.IncidentView):
-        return {
-            **plain(view.incident),
-            "people": [
-                {"person": r.involvement.person, "name": r.name, "role": r.involvement.role, "outcome": r.involvement.outcome}
-                for r in view.people
-            ],
-        }
+        return _incident(view.incident, view.people)
     return event_view(view)
 
 
