@@ -157,6 +157,7 @@ class TimelineItem(NamedTuple):
     end: PartialDate | None = None
     people: tuple[str, ...] = ()
     entry: Incident | Event | Position | None = None
+    roles: tuple[PersonRole, ...] = ()  # an incident's people named, when `timeline` was asked to (`named`)
 
 
 class Profile(NamedTuple):
@@ -866,8 +867,11 @@ def _week_around(date: PartialDate) -> DateFilter:
     return DateFilter((), PartialDate(first.year, first.month, first.day), PartialDate(last.year, last.month, last.day))
 
 
-def timeline(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person | None = None) -> list[TimelineItem]:
-    """Incidents and events in date order; a person's timeline adds the positions they took up.
+def timeline(
+    catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person | None = None, named: bool = False
+) -> list[TimelineItem]:
+    """Incidents and events in date order; a person's timeline adds the positions they took up. With `named`,
+    each incident's people are named (`roles`): a lookup each in the index, which only JSON needs.
 
     A position start that an appointment event of the same person and date already
     records is left out, so the timeline does not say the same thing twice.
@@ -877,7 +881,8 @@ def timeline(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person
     for i in _incidents_in(catalogue, dates, who):
         involved = tuple(p.person for p in i.people)
         if person is None or person.id in involved:
-            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i))
+            roles = tuple(PersonRole(p, catalogue.people[p.person].name) for p in i.people) if named else ()
+            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i, roles))
     for e in _events_in(catalogue, dates, who):
         if person is None or person.id in e.people:
             items.append(TimelineItem(e.date, "event", e.id, e.title, e.kind, e.verification, e.end, e.people, e))

@@ -445,12 +445,12 @@ def timeline(
     catalogue = _catalogue(env)
     _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents", "events")))
     who = _person(env, catalogue, person, as_json)
-    items = query.timeline(catalogue, dates, who)
+    items = query.timeline(catalogue, dates, who, named=as_json)
 
     _output(
         env,
         as_json,
-        lambda jr: jr.timeline(catalogue, items),
+        lambda jr: jr.timeline(items),
         lambda terminal: terminal.timeline(items),
         (lambda md: md.timeline(items)) if markdown else None,
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from faq_cli import query as q
-from faq_cli.catalogue.model import Catalogue, Event, Incident, PartialDate, Person
+from faq_cli.catalogue.model import Event, Incident, PartialDate, Person
 from faq_cli.mirrors.record import fields, is_record
 from faq_cli.text.inert import json_escape
 
@@ -47,10 +47,6 @@ def _incident(item: Incident, people: Sequence[q.PersonRole]) -> dict[str, Any]:
         for r in people
     ]
     return doc
-
-
-def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:
-    return _incident(item, [q.PersonRole(p, catalogue.people[p.person].name) for p in item.people])
 
 
 def incident_rows(rows: Sequence[q.IncidentRow]) -> list[dict[str, Any]]:
@@ -151,8 +147,8 @@ def profile(result: q.Profile) -> dict[str, Any]:
     return doc
 
 
-def timeline(catalogue: Catalogue, items: list[q.TimelineItem]) -> list[dict[str, Any]]:
-    """Each entry in full (an incident as `incidents --json` gives it), led by its "type".
+def timeline(items: Sequence[q.TimelineItem]) -> list[dict[str, Any]]:
+    """Each entry in full (an incident as `incidents --json` gives it, from a timeline built `named`), led by its "type".
 
     A position (only in a person's timeline) is `{"type": "position", "id", "date", "title",
     "person", "position": {...}, "verification"}`.
@@ -160,7 +156,7 @@ def timeline(catalogue: Catalogue, items: list[q.TimelineItem]) -> list[dict[str
     out = []
     for item in items:
         if isinstance(item.entry, Incident):
-            body = incident(catalogue, item.entry)
+            body = _incident(item.entry, item.roles)
         elif isinstance(item.entry, Event):
             body = plain(item.entry)
         else:
