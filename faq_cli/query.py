@@ -123,6 +123,14 @@ class IncidentView(NamedTuple):
     parsed: Mapping[str, Sequence[object]] = {}  # its Markdown texts as parsed when the index was built (see _parsed)
 
 
+class IncidentRow(NamedTuple):
+    """An incident as the `incidents` listing shows it: its people named and, when asked for, its sources."""
+
+    incident: Incident
+    people: list[PersonRole]
+    sources: list[Source]  # empty unless `incident_rows` was asked for them (only Markdown links them)
+
+
 class EventView(NamedTuple):
     event: Event
     people: list[Related]
@@ -149,6 +157,7 @@ class TimelineItem(NamedTuple):
     end: PartialDate | None = None
     people: tuple[str, ...] = ()
     entry: Incident | Event | Position | None = None
+    roles: tuple[PersonRole, ...] = ()  # an incident's people named, when `timeline` was asked to (`named`)
 
 
 class Profile(NamedTuple):
@@ -680,6 +689,16 @@ def incidents(
     return chosen
 
 
+def incident_rows(catalogue: Catalogue, items: Iterable[Incident], with_sources: bool = False) -> list[IncidentRow]:
+    """The incidents as listed, each with its people named (a person the catalogue lacks by their id) and, with
+    `with_sources`, its sources: reading them costs a lookup each in the index, which only Markdown needs."""
+    rows = []
+    for incident in items:
+        roles = [PersonRole(p, _name_or_id(catalogue, p.person)) for p in incident.people]
+        rows.append(IncidentRow(incident, roles, sources_of(catalogue, incident.sources) if with_sources else []))
+    return rows
+
+
 class Unknown(NamedTuple):
     """A filter value that names nothing in the catalogue: the values it knows, and the likeliest one meant."""
 
@@ -808,6 +827,11 @@ def find_event(catalogue: Catalogue, text: str) -> Event | NoMatch:
     return _one_or_candidates(text, "event", ranked, catalogue.events, names.INCIDENT_THRESHOLD, names.INCIDENT_MARGIN)
 
 
+def _name_or_id(catalogue: Catalogue, person_id: str) -> str:
+    person = catalogue.people.get(person_id)
+    return person.name if person is not None else person_id
+
+
 def _name(catalogue: Catalogue, person_id: str) -> str:
     person = catalogue.people.get(person_id)
     return person.name if person is not None else ""
@@ -843,8 +867,11 @@ def _week_around(date: PartialDate) -> DateFilter:
     return DateFilter((), PartialDate(first.year, first.month, first.day), PartialDate(last.year, last.month, last.day))
 
 
-def timeline(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person | None = None) -> list[TimelineItem]:
-    """Incidents and events in date order; a person's timeline adds the positions they took up.
+def timeline(
+    catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person | None = None, named: bool = False
+) -> list[TimelineItem]:
+    """Incidents and events in date order; a person's timeline adds the positions they took up. With `named`,
+    each incident's people are named (`roles`): a lookup each in the index, which only JSON needs.
 
     A position start that an appointment event of the same person and date already
     records is left out, so the timeline does not say the same thing twice.
@@ -854,7 +881,8 @@ def timeline(catalogue: Catalogue, dates: DateFilter = ALL_DATES, person: Person
     for i in _incidents_in(catalogue, dates, who):
         involved = tuple(p.person for p in i.people)
         if person is None or person.id in involved:
-            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i))
+            roles = tuple(PersonRole(p, catalogue.people[p.person].name) for p in i.people) if named else ()
+            items.append(TimelineItem(i.date, "incident", i.id, i.title, i.kind, i.verification, None, involved, i, roles))
     for e in _events_in(catalogue, dates, who):
         if person is None or person.id in e.people:
             items.append(TimelineItem(e.date, "event", e.id, e.title, e.kind, e.verification, e.end, e.people, e))

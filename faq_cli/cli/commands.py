@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from faq_cli.errors import ExitStatus
@@ -20,8 +19,9 @@ from faq_cli.mirrors.argv import conflicting
 
 if TYPE_CHECKING:
     from faq_cli.catalogue.layers import Layer
-    from faq_cli.catalogue.model import Catalogue, PartialDate
-    from faq_cli.query import DateFilter, NoMatch, Unknown
+    from faq_cli.catalogue.model import Catalogue, PartialDate, Person
+    from faq_cli.query import DateFilter, NoMatch, StaleNote, Unknown
+    from faq_cli.render.protocols import JsonRenderer, MarkdownRenderer, Renderable, TerminalRenderer
 
 
 class Exit(Exception):
@@ -111,7 +111,7 @@ def _notice(message: str) -> None:
 ENV_STALE_DAYS = "FAQ_CLI_STALE_DAYS"
 
 
-def _stale(env: Env, catalogue: Catalogue, entry: object) -> Any:
+def _stale(env: Env, catalogue: Catalogue, entry: object) -> StaleNote | None:
     """The "as of" note for an answer from a layer older than FAQ_CLI_STALE_DAYS (default 180; 0: never)."""
     import datetime as dt
     import os
@@ -158,7 +158,7 @@ def _emit_markdown(document: str) -> None:
     sys.stdout.write(document)
 
 
-def _show(env: Env, renderable: Any) -> None:
+def _show(env: Env, renderable: Renderable) -> None:
     from faq_cli.render.terminal import out
 
     out(renderable, page=env.pager)
@@ -167,12 +167,13 @@ def _show(env: Env, renderable: Any) -> None:
 def _output(
     env: Env,
     as_json: bool,
-    document: Callable[[ModuleType], Any],
-    text: Callable[[ModuleType], Any],
-    markdown: Callable[[ModuleType], str] | None = None,
+    document: Callable[[JsonRenderer], object],
+    text: Callable[[TerminalRenderer], Renderable],
+    markdown: Callable[[MarkdownRenderer], str] | None = None,
 ) -> None:
     """Print a result as JSON (`document` of render/json.py), as Markdown (`markdown` of render/markdown.py,
-    when given) or for the terminal (`text` of render/terminal.py); only the renderer chosen is imported."""
+    when given) or for the terminal (`text` of render/terminal.py); only the renderer chosen is imported.
+    Each is given its module, which mypy checks against the renderer's protocol (render/protocols.py)."""
     if as_json:
         from faq_cli.render import json as jr
 
@@ -227,7 +228,7 @@ def _refuse_unknown(found: Unknown | None) -> None:
 KNOWN_SHOWN = 20  # an error line lists at most this many known values
 
 
-def _person(env: Env, catalogue: Catalogue, name: str | None, as_json: bool) -> Any:
+def _person(env: Env, catalogue: Catalogue, name: str | None, as_json: bool) -> Person | None:
     """Resolve `--person`; an unknown or ambiguous name exits 1 with candidates."""
     if name is None:
         return None
@@ -289,10 +290,10 @@ def ask(env: Env, question: list[str], top: int = 0, as_json: bool = False, outp
         result = result._replace(alternatives=[])
     missed = query.NoMatch(text, "question", result.alternatives, hint=result.hint) if result.kind is None else None
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.no_match(missed, _prog(env)) if missed else renderer.answer(result, _prog(env))
+    def view(md: MarkdownRenderer) -> str:
+        return md.no_match(missed, _prog(env)) if missed else md.answer(result, _prog(env))
 
-    def card(terminal: ModuleType) -> Any:
+    def card(terminal: TerminalRenderer) -> Renderable:
         if missed:
             return terminal.no_match(missed, _prog(env))
         return terminal.with_note(terminal.answer(result, full=full, prog=_prog(env)), _stale(env, catalogue, result.entry))
@@ -344,11 +345,15 @@ def incidents(
     items = query.incidents(catalogue, dates, kind, who, place, reverse)
     if kind is not None and not items:  # a kind that matched something is known; only an empty result asks
         _refuse_unknown(query.unknown_kind(catalogue, kind))
+    rows = query.incident_rows(catalogue, items, with_sources=markdown)
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.incidents(catalogue, items)
-
-    _output(env, as_json, lambda jr: [jr.incident(catalogue, i) for i in items], view, view if markdown else None)
+    _output(
+        env,
+        as_json,
+        lambda jr: jr.incident_rows(rows),
+        lambda terminal: terminal.incidents(rows),
+        (lambda md: md.incidents(rows)) if markdown else None,
+    )
 
 
 def incident(env: Env, id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
@@ -364,13 +369,13 @@ def incident(env: Env, id_or_text: list[str], as_json: bool = False, output: str
         _no_match(env, found, as_json, markdown)
     result = query.incident_view(catalogue, found)
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.incident(result, _prog(env))
+    def view(md: MarkdownRenderer) -> str:
+        return md.incident(result, _prog(env))
 
-    def card(terminal: ModuleType) -> Any:
+    def card(terminal: TerminalRenderer) -> Renderable:
         return terminal.with_note(terminal.incident(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
-    _output(env, as_json, lambda jr: jr.incident_view(catalogue, result), card, view if markdown else None)
+    _output(env, as_json, lambda jr: jr.incident_view(result), card, view if markdown else None)
 
 
 def event(env: Env, id_or_text: list[str], as_json: bool = False, output: str = "text", full: bool = False) -> None:
@@ -386,10 +391,10 @@ def event(env: Env, id_or_text: list[str], as_json: bool = False, output: str = 
         _no_match(env, found, as_json, markdown)
     result = query.event_view(catalogue, found)
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.event(result, _prog(env))
+    def view(md: MarkdownRenderer) -> str:
+        return md.event(result, _prog(env))
 
-    def card(terminal: ModuleType) -> Any:
+    def card(terminal: TerminalRenderer) -> Renderable:
         return terminal.with_note(terminal.event(result, full=full, prog=_prog(env)), _stale(env, catalogue, found))
 
     _output(env, as_json, lambda jr: jr.event_view(result), card, view if markdown else None)
@@ -440,12 +445,15 @@ def timeline(
     catalogue = _catalogue(env)
     _refuse_unknown(query.unknown_year(catalogue, dates.years, ("incidents", "events")))
     who = _person(env, catalogue, person, as_json)
-    items = query.timeline(catalogue, dates, who)
+    items = query.timeline(catalogue, dates, who, named=as_json)
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.timeline(items)
-
-    _output(env, as_json, lambda jr: jr.timeline(catalogue, items), view, view if markdown else None)
+    _output(
+        env,
+        as_json,
+        lambda jr: jr.timeline(items),
+        lambda terminal: terminal.timeline(items),
+        (lambda md: md.timeline(items)) if markdown else None,
+    )
 
 
 def profile(
@@ -463,10 +471,10 @@ def profile(
         _no_match(env, found, as_json, markdown)
     result = query.profile(catalogue, found, every)
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.profile(result, _prog(env))
+    def view(md: MarkdownRenderer) -> str:
+        return md.profile(result, _prog(env))
 
-    def card(terminal: ModuleType) -> Any:
+    def card(terminal: TerminalRenderer) -> Renderable:
         return terminal.with_note(terminal.profile(result, full=full or every, prog=_prog(env)), _stale(env, catalogue, found))
 
     _output(env, as_json, lambda jr: jr.profile(result), card, view if markdown else None)
@@ -516,10 +524,7 @@ def sources(env: Env, as_json: bool = False) -> None:
 
     uses = query.source_uses(_catalogue(env))
 
-    def view(renderer: ModuleType) -> Any:
-        return renderer.sources(uses)
-
-    _output(env, as_json, view, view)
+    _output(env, as_json, lambda jr: jr.sources(uses), lambda terminal: terminal.sources(uses))
 
 
 def validate(env: Env, paths: list[str] | None = None, as_json: bool = False) -> None:

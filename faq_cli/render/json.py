@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from faq_cli import query as q
-from faq_cli.catalogue.model import Catalogue, Event, Incident, PartialDate, Person
+from faq_cli.catalogue.model import Event, Incident, PartialDate, Person
 from faq_cli.mirrors.record import fields, is_record
 from faq_cli.text.inert import json_escape
 
@@ -38,16 +39,23 @@ def dumps(document: Any) -> str:
     return json_escape(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def incident(catalogue: Catalogue, item: Incident) -> dict[str, Any]:
+def _incident(item: Incident, people: Sequence[q.PersonRole]) -> dict[str, Any]:
+    """An incident's fields, its people each with their name: as `incidents`, `incident`, `ask` and `timeline` give it."""
     doc: dict[str, Any] = plain(item)
     doc["people"] = [
-        {"person": p.person, "name": catalogue.people[p.person].name, "role": p.role, "outcome": p.outcome} for p in item.people
+        {"person": r.involvement.person, "name": r.name, "role": r.involvement.role, "outcome": r.involvement.outcome}
+        for r in people
     ]
     return doc
 
 
-def incident_view(catalogue: Catalogue, view: q.IncidentView) -> dict[str, Any]:
-    doc = incident(catalogue, view.incident)
+def incident_rows(rows: Sequence[q.IncidentRow]) -> list[dict[str, Any]]:
+    """`faq incidents --json`: each incident in full, its people named."""
+    return [_incident(row.incident, row.people) for row in rows]
+
+
+def incident_view(view: q.IncidentView) -> dict[str, Any]:
+    doc = _incident(view.incident, view.people)
     doc["questions"] = [r.id for r in view.questions]
     doc["events"] = [r.id for r in view.events]
     doc["nearby_incidents"] = [r.id for r in view.incidents]
@@ -86,13 +94,7 @@ def _view(view: q.Profile | q.IncidentView | q.EventView) -> dict[str, Any]:
     if isinstance(view, q.Profile):
         return profile(view)
     if isinstance(view, q.IncidentView):
-        return {
-            **plain(view.incident),
-            "people": [
-                {"person": r.involvement.person, "name": r.name, "role": r.involvement.role, "outcome": r.involvement.outcome}
-                for r in view.people
-            ],
-        }
+        return _incident(view.incident, view.people)
     return event_view(view)
 
 
@@ -145,8 +147,8 @@ def profile(result: q.Profile) -> dict[str, Any]:
     return doc
 
 
-def timeline(catalogue: Catalogue, items: list[q.TimelineItem]) -> list[dict[str, Any]]:
-    """Each entry in full (an incident as `incidents --json` gives it), led by its "type".
+def timeline(items: Sequence[q.TimelineItem]) -> list[dict[str, Any]]:
+    """Each entry in full (an incident as `incidents --json` gives it, from a timeline built `named`), led by its "type".
 
     A position (only in a person's timeline) is `{"type": "position", "id", "date", "title",
     "person", "position": {...}, "verification"}`.
@@ -154,7 +156,7 @@ def timeline(catalogue: Catalogue, items: list[q.TimelineItem]) -> list[dict[str
     out = []
     for item in items:
         if isinstance(item.entry, Incident):
-            body = incident(catalogue, item.entry)
+            body = _incident(item.entry, item.roles)
         elif isinstance(item.entry, Event):
             body = plain(item.entry)
         else:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from faq_cli import query as q
-from faq_cli.catalogue.model import Catalogue, Incident, PartialDate, Source
+from faq_cli.catalogue.model import PartialDate, Source
 from faq_cli.text.inert import inert, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -187,30 +187,30 @@ def no_match(result: q.NoMatch, prog: str = PROG) -> str:
     return _document([head, hint, _section("Closest" if not result.ambiguous else "Candidates", lines)])
 
 
-def _people_cell(catalogue: Catalogue, incident: Incident) -> str:
-    return "; ".join(f"{plain(catalogue.people[p.person].name)} ({plain(p.outcome)})" for p in incident.people)
+def _people_cell(people: Sequence[q.PersonRole]) -> str:
+    return "; ".join(f"{plain(r.name)} ({plain(r.involvement.outcome)})" for r in people)
 
 
-def _source_links(catalogue: Catalogue, ids: Iterable[str]) -> str:
-    found = q.sources_of(catalogue, ids)
-    return ", ".join(link(plain(s.publisher), s.url) for s in found)
+def _source_links(sources: Sequence[Source]) -> str:
+    return ", ".join(link(plain(s.publisher), s.url) for s in sources)
 
 
-def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> str:
-    """`faq incidents --format markdown`: one table, a row an incident, with links to its sources."""
+def incidents(items: Sequence[q.IncidentRow]) -> str:
+    """`faq incidents --format markdown`: one table, a row an incident, with links to its sources (rows built
+    `with_sources`)."""
     if not items:
         return _document(["# Incidents", "No incidents."])
     rows = [
         (
-            i.date.human(),
-            " ".join(x for x in (plain(i.title), _mark(i.verification)) if x),
-            plain(i.kind),
-            plain(i.place),
-            _people_cell(catalogue, i),
-            _source_links(catalogue, i.sources),
-            code(i.id),
+            r.incident.date.human(),
+            " ".join(x for x in (plain(r.incident.title), _mark(r.incident.verification)) if x),
+            plain(r.incident.kind),
+            plain(r.incident.place),
+            _people_cell(r.people),
+            _source_links(r.sources),
+            code(r.incident.id),
         )
-        for i in items
+        for r in items
     ]
     noun = "incident" if len(items) == 1 else "incidents"
     return _document(

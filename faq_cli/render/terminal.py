@@ -25,7 +25,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from faq_cli import query as q
-from faq_cli.catalogue.model import OUTCOMES, Casualties, Catalogue, Incident, PartialDate, Person, Source, Status
+from faq_cli.catalogue.model import OUTCOMES, Casualties, PartialDate, Person, Source, Status
 from faq_cli.errors import Problem
 from faq_cli.text.inert import UNSAFE, inert, one_line
 
@@ -491,14 +491,14 @@ def _counts(casualties: Casualties) -> str:
     return ", ".join(f"{n} {label}" for n, label in pairs if n)
 
 
-def _involved(catalogue: Catalogue, incident: Incident) -> Text:
+def _involved(row: q.IncidentRow) -> Text:
     """Each person on a line with their outcome; unnamed casualties as a count."""
     cell = Text()
-    for p in incident.people:
-        person = catalogue.people.get(p.person)
+    incident = row.incident
+    for r in row.people:
         if cell:
             cell.append("\n")
-        cell.append_text(Text.assemble(text(person.name if person else p.person, "name"), " (", _outcome(p.outcome), ")"))
+        cell.append_text(Text.assemble(text(r.name, "name"), " (", _outcome(r.involvement.outcome), ")"))
     if not incident.people and incident.casualties and _counts(incident.casualties):
         cell.append_text(Text.assemble(Text(_counts(incident.casualties), style="killed"), Text(", none named", style="hint")))
     return cell
@@ -533,9 +533,9 @@ def _with_legend(table: Table, levels: Iterable[str]) -> RenderableType:
     return table if legend is None else Group(table, Text(""), legend)
 
 
-def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType:
+def incidents(rows: Sequence[q.IncidentRow]) -> RenderableType:
     """The incidents table: a column each on a wide terminal; kind and place (then people) folded under the title."""
-    if not items:
+    if not rows:
         return Text("no incidents")
 
     def build(width: int) -> RenderableType:
@@ -549,8 +549,9 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
             table.add_column("People", ratio=2)
         if width >= WIDE:
             table.add_column("Id", style="id", no_wrap=True)
-        for i in items:
-            when, title, people = text(i.date.human()), _titled(i.title, i.verification), _involved(catalogue, i)
+        for row in rows:
+            i = row.incident
+            when, title, people = text(i.date.human()), _titled(i.title, i.verification), _involved(row)
             where = Text.assemble(text(i.kind, "kind"), Text(" · ", style="hint"), text(i.place, "hint"))
             # Below WIDE the id `faq incident` takes has no column: it ends the title's cell.
             handle = Text.assemble("\n", text(i.id, "id"))
@@ -563,7 +564,7 @@ def incidents(catalogue: Catalogue, items: Sequence[Incident]) -> RenderableType
                 table.add_row(when, Text.assemble(title, "\n", where, handle), people)
             else:
                 table.add_row(when, Text.assemble(title, "\n", where, "\n" if people else "", people, handle))
-        return _with_legend(table, (i.verification for i in items))
+        return _with_legend(table, (row.incident.verification for row in rows))
 
     return _Fit(build)
 
