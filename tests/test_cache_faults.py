@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from faq_cli import store as index
+from faq_cli.store import build
 from faq_cli.store import cache as cache_files
 
 from conftest import DATA, ROOT, Run
@@ -243,7 +244,7 @@ def test_a_full_disk_during_the_build_leaves_no_partial_index(
 ) -> None:
     full = OSError(errno.ENOSPC, "No space left on device")
     if where == "insert":
-        original = index._insert_file
+        original = build._insert_file
         calls: list[sqlite3.Connection] = []
 
         def insert(db: sqlite3.Connection, *args: object) -> None:
@@ -252,7 +253,7 @@ def test_a_full_disk_during_the_build_leaves_no_partial_index(
                 raise sqlite3.OperationalError("database or disk is full")
             original(db, *args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(index, "_insert_file", insert)
+        monkeypatch.setattr(build, "_insert_file", insert)
     elif where == "sync":
 
         def sync(path: Path) -> None:
@@ -264,7 +265,7 @@ def test_a_full_disk_during_the_build_leaves_no_partial_index(
         def replace(src: object, dst: object) -> None:
             raise full
 
-        monkeypatch.setattr(index.os, "replace", replace)
+        monkeypatch.setattr(build.os, "replace", replace)
     _same(faq(*QUERY), expected)
     cache = tmp_path / "cache"
     assert [p.name for p in cache.iterdir()] == []

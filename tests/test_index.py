@@ -228,6 +228,7 @@ def test_a_fresh_index_does_not_import_yaml(tmp_path: Path) -> None:
     assert "rich.markdown" not in imported
     assert "rapidfuzz" not in imported  # incidents match no text
     assert "faq_cli.store" in imported
+    assert "faq_cli.store.build" not in imported  # a fresh index is read, never built
 
 
 def test_an_ascii_query_as_json_loads_neither_rich_nor_the_transliteration_table(tmp_path: Path) -> None:
@@ -285,7 +286,7 @@ def test_indexed_lookups_on_a_large_catalogue_match_a_plain_load(
 ) -> None:
     """Above RANK_WHOLE entries, people and incidents are ranked from shortlists only: same answers."""
     folder, generated = synthetic
-    monkeypatch.setattr("faq_cli.store.RANK_WHOLE", 50)
+    monkeypatch.setattr("faq_cli.store.read.RANK_WHOLE", 50)
     monkeypatch.setattr("faq_cli.text.names.RANK_WHOLE", 50)
     latin, cyrillic, alias = generated.names[17]
     surname = latin.split()[1]

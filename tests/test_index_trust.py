@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from faq_cli import store as index
+from faq_cli.store import build, freshness, read
 
 from conftest import DATA, ROOT, Run
 
@@ -36,7 +37,7 @@ NOBODY = 65534
 def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust a file's stamp at once, not only two seconds after its last change (as the copy's files would be
     by the time a user runs the next command)."""
-    monkeypatch.setattr(index, "RACY_NS", 0)
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_an_archive_unpacked_over_the_catalogue_with_the_same_mtime_is_seen(
     unpacked.mkdir()
     catalogue = str(unpacked / "data")
     subprocess.run(["tar", "-xf", str(versions[0]), "-C", str(unpacked)], check=True)
-    time.sleep(index.RACY_NS / 1e9 + 0.1)  # so that the index trusts these files' stamps, as it would a minute later
+    time.sleep(freshness.RACY_NS / 1e9 + 0.1)  # so that the index trusts these files' stamps, as it would a minute later
     assert _killed(faq_process("--data", catalogue, "incident", "--json", "kirillov")) == 2
     subprocess.run(["tar", "-xf", str(versions[1]), "-C", str(unpacked)], check=True)
     assert _killed(faq_process("--data", catalogue, "incident", "--json", "kirillov")) == 3
@@ -144,8 +145,8 @@ def test_a_touched_file_is_remembered_beside_the_index_never_in_it(
     assert path.with_suffix(".stamps").is_file()
     assert not list(cache.rglob("*-journal"))
     parsed: list[str] = []
-    original = index._digest
-    monkeypatch.setattr(index, "_digest", lambda name: parsed.append(name) or original(name))
+    original = freshness.content_digest
+    monkeypatch.setattr(freshness, "content_digest", lambda name: parsed.append(name) or original(name))
     assert faq("--data", str(catalogue_copy), "people").status == 0
     assert parsed == []  # the new stamp was read back: nothing is hashed again
 
@@ -245,7 +246,7 @@ def test_every_statement_on_an_index_is_bounded(tmp_path: Path, monkeypatch: pyt
     catalogue = index.load([str(DATA)])
     store = catalogue.index
     assert isinstance(store, index.Store)
-    monkeypatch.setattr(index, "QUERY_SECONDS", 0.5)
+    monkeypatch.setattr(read, "QUERY_SECONDS", 0.5)
     endless = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r"
     assert store.rows(endless) is None
     assert store.memory is not None and "alekseyev" in catalogue.people
@@ -395,14 +396,14 @@ def test_processes_starting_cold_at_once_build_the_index_once(tmp_path: Path, mo
     """Six callers find no index at once: one builds, the others wait for it and read what it built."""
     monkeypatch.setenv("FAQ_CLI_CACHE_DIR", str(tmp_path / "cache"))
     fills: list[int] = []
-    original = index._fill
+    original = build._fill
 
     def slow_fill(*args: object, **kwargs: object) -> None:
         fills.append(1)
         time.sleep(1.0)  # long enough for every other caller to find the lock taken
         original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index, "_fill", slow_fill)
+    monkeypatch.setattr(build, "_fill", slow_fill)
     start = threading.Barrier(6)
     answers: list[list[str]] = []
 

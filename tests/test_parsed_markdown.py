@@ -171,12 +171,12 @@ def test_a_plain_line_is_stored_as_markdown_it_parses_it(body: str) -> None:
 
 
 def test_one_line_of_prose_skips_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    from faq_cli import store as index
+    from faq_cli.store import markdown
 
     plain = "A car bomb in Moscow killed General Kirillov; 2 dead (per TASS), 1 wounded: why? 100% sure."
     expected = markdown_tokens(plain)
     calls: list[str] = []
-    monkeypatch.setattr(index, "parsed_markdown_tokens", lambda text: calls.append(text))
+    monkeypatch.setattr(markdown, "parsed_markdown_tokens", lambda text: calls.append(text))
     assert markdown_tokens(plain) == expected == [["paragraph_open", "p", 1], plain, ["paragraph_close", "p", -1]]
     for construct in ("1. a list", "a *b*", "# heading", "two\nlines", "trailing  ", "&amp;", "a `b`", "[a](b)"):
         markdown_tokens(construct)

@@ -357,7 +357,7 @@ class DerivedRows(Protocol):
 
 
 class CatalogueIndex(Protocol):
-    """Lookups a compiled index answers without reading every entry (see `faq_cli/store/__init__.py`).
+    """Lookups a compiled index answers without reading every entry (see `faq_cli/store/read.py`).
 
     Each returns a superset of what the caller wants, in file order: the query
     functions still apply their own filters, so answers never depend on the index.
