@@ -32,7 +32,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from faq_cli.catalogue import model as m
 from faq_cli.catalogue.files import layer_files, shown
 from faq_cli.catalogue.layers import Layer, as_layers
 from faq_cli.errors import CatalogueError, Problem
+from faq_cli.mirrors.record import record
 from faq_cli.store.codec import FORMAT, Damaged, decode_entries, decode_refs, files_sum, path_key, path_name
 from faq_cli.store.freshness import plan_from, record_touched, stamp_of
 from faq_cli.store.markdown import MARKDOWN_FIELDS, markdown_tokens, parsed_markdown_tokens
@@ -120,7 +120,7 @@ def load(
     return state.catalogue(layers)
 
 
-@dataclass(slots=True)
+@record()
 class Checked:
     """What `faq validate` reports: every problem, the files skipped as not being catalogue files, how many
     files were read, and each layer with its entry counts (which count only the files without a problem)."""
@@ -188,7 +188,7 @@ def check_replacing(
     return merged.problems
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Place:
     """Where an entry is written: its layer's number, section, file and the line of its id."""
 
@@ -317,7 +317,7 @@ def _state(
         return build_index(target if lock.held else None, old, plan, stamps, progress, layout, derivers)
 
 
-@dataclass(slots=True)
+@record()
 class Layout:
     """The layers, and the layer each file belongs to."""
 

@@ -11,7 +11,6 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from faq_cli.catalogue import model as m
 from faq_cli.catalogue.files import shown
 from faq_cli.catalogue.layers import Layer
 from faq_cli.errors import Problem
+from faq_cli.mirrors.record import record
 from faq_cli.store.codec import (
     FORMAT,
     SCHEMA,
@@ -175,7 +175,7 @@ def _forget_entries(db: sqlite3.Connection, name: str) -> None:
 _Row = tuple[str, str, int | None, int | None, str, list[tuple[str, str]], str | None, tuple[bytes, str | None] | None]
 
 
-@dataclass(slots=True)
+@record()
 class _Compiled:
     """One file, parsed and validated, as rows for the index (picklable, for worker processes)."""
 

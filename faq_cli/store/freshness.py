@@ -10,10 +10,11 @@ import os
 import sqlite3
 import stat
 import time
-from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from faq_cli.mirrors.record import record
 
 if TYPE_CHECKING:
     from faq_cli.store.read import Index
@@ -99,7 +100,7 @@ def content_digest(name: str) -> str | None:
         return None
 
 
-@dataclass(slots=True)
+@record()
 class Plan:
     """How the files differ from the index: `changed` files must be parsed again."""
 

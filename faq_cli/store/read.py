@@ -9,13 +9,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, Sequence, ValuesView
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faq_cli.catalogue import model as m
 from faq_cli.catalogue.layers import Layer
 from faq_cli.errors import Problem
+from faq_cli.mirrors.record import field, record
 from faq_cli.store.codec import (
     FORMAT,
     Damaged,
@@ -54,7 +54,7 @@ IN_ORDER = "ORDER BY coalesce(p.ord, f.ord), coalesce(p.pos, e.pos)"
 # ---- an opened index --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record()
 class Index:
     """An opened, consistent index: its connection and the catalogue-wide facts read at open."""
 
