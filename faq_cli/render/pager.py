@@ -8,9 +8,7 @@ short lookup never pays for starting another process, whatever pager is set.
 from __future__ import annotations
 
 import os
-import shlex
 import signal
-import subprocess
 import sys
 from collections.abc import Mapping
 
@@ -47,6 +45,9 @@ def page(text: str, command: str, *, to_read: bool = False) -> bool:
 
     `to_read`: the user asked to read this text (`faq browse`), so less stays open even when the text fits
     the screen, and gives the screen back as it was when it quits."""
+    import shlex
+    import subprocess  # only when a pager is started: about 2 ms of every lookup in a pipe otherwise
+
     env = dict(os.environ)
     if to_read and command == DEFAULT_PAGER:
         command = "less -R"
