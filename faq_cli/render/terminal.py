@@ -597,32 +597,49 @@ def incident(view: q.IncidentView, *, full: bool = False, brief: bool = False, p
     parts: list[RenderableType] = [_labelled(facts)]
     people = [q.Related(r.involvement.person, "person", r.name) for r in view.people]
     see = [*people, *view.incidents, *view.events, *view.questions]
+    notes = " and ".join(
+        n
+        for n, has in (
+            ("casualties", i.casualties and i.casualties.note),
+            ("attribution", i.attribution and i.attribution.note),
+        )
+        if has
+    )
+    parts += _story(view, i.summary, see, f"{prog} incident {i.id}", full, brief, prog, f"notes on {notes}" if notes else "")
+    return _panel(text(i.title, "bold"), parts)
+
+
+def _story(
+    view: q.IncidentView | q.EventView,
+    summary: str | None,
+    see: Sequence[q.Related],
+    command: str,
+    full: bool,
+    brief: bool,
+    prog: str,
+    notes: str = "",
+) -> list[RenderableType]:
+    """What an incident's or an event's card shows below its facts: the command for the whole entry
+    (`brief`); what happened, disputes, sources and where to read on (`full`); or the summary and the
+    compact footer, naming what `--full` adds (`notes` among it)."""
     if brief:
-        parts.append(_whole(f"{prog} incident {i.id}"))
-    elif full:
-        if i.summary:
-            parts.append(_section("What happened", markdown(i.summary, view.parsed)))
+        return [_whole(command)]
+    parts: list[RenderableType] = []
+    if full:
+        if summary:
+            parts.append(_section("What happened", markdown(summary, view.parsed)))
         if view.disputes:
             parts.append(_disputes_block(view.disputes, "as above"))
         if view.sources:
             parts.append(_sources_block(view.sources))
         if see:
             parts.append(_see_also(see, prog))
-    else:
-        if i.summary:
-            parts.append(markdown(i.summary, view.parsed))
-        notes = "notes on " + " and ".join(
-            n
-            for n, has in (
-                ("casualties", i.casualties and i.casualties.note),
-                ("attribution", i.attribution and i.attribution.note),
-            )
-            if has
-        )
-        left_out = _left_out(view.disputes, view.sources, len(see), notes if notes != "notes on " else "")
-        related = [(_related_label(r), command_for(r, prog)) for r in see]
-        parts.append(_footer(view.sources, related, left_out, f"{prog} incident {i.id} --full"))
-    return _panel(text(i.title, "bold"), parts)
+        return parts
+    if summary:
+        parts.append(markdown(summary, view.parsed))
+    related = [(_related_label(r), command_for(r, prog)) for r in see]
+    parts.append(_footer(view.sources, related, _left_out(view.disputes, view.sources, len(see), notes), f"{command} --full"))
+    return parts
 
 
 def _whole(command: str) -> RenderableType:
@@ -643,24 +660,7 @@ def event(view: q.EventView, *, full: bool = False, brief: bool = False, prog: s
         facts.append(("People" if n == 0 else "", text(person.label, "name")))
     parts: list[RenderableType] = [_labelled(facts)]
     see = [*view.people, *view.incidents, *view.questions]
-    if brief:
-        parts.append(_whole(f"{prog} event {e.id}"))
-    elif full:
-        if e.summary:
-            parts.append(_section("What happened", markdown(e.summary, view.parsed)))
-        if view.disputes:
-            parts.append(_disputes_block(view.disputes, "as above"))
-        if view.sources:
-            parts.append(_sources_block(view.sources))
-        if see:
-            parts.append(_see_also(see, prog))
-    else:
-        if e.summary:
-            parts.append(markdown(e.summary, view.parsed))
-        related = [(_related_label(r), command_for(r, prog)) for r in see]
-        parts.append(
-            _footer(view.sources, related, _left_out(view.disputes, view.sources, len(see)), f"{prog} event {e.id} --full")
-        )
+    parts += _story(view, e.summary, see, f"{prog} event {e.id}", full, brief, prog)
     return _panel(text(e.title, "bold"), parts)
 
 
