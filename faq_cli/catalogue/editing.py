@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq_cli.catalogue.files import YAML_SUFFIXES, catalogue_files
-from faq_cli.catalogue.layers import Layer, drafts_dir
+from faq_cli.catalogue.layers import Layer, drafts_dir, replace_file
 from faq_cli.catalogue.yamlfile import LocList, LocMap, parse_file
 from faq_cli.errors import FaqError, Problem
 
@@ -176,21 +176,9 @@ def write_text(path: Path, text: str) -> None:
 
 def write_file(path: Path, data: bytes) -> None:
     """Write a file in place of the old one (atomically: a reader sees the old text or the new), keeping its mode."""
-    import tempfile
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         mode = os.stat(path).st_mode & 0o7777 if path.exists() else None
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            if mode is not None:
-                os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        replace_file(path, data, mode)
     except OSError as exc:
         raise EditError(f"cannot write {path}: {exc.strerror or exc}") from None
 

@@ -148,22 +148,30 @@ def _optional(value: object) -> str | None:
 
 def write_registry(items: Sequence[Registered], environ: Mapping[str, str] | None = None) -> None:
     """Replace the list of added catalogues, atomically (a reader sees the old list or the new one)."""
-    import tempfile
-
     path = registry_path(environ)
     text = json.dumps({"version": REGISTRY_VERSION, "catalogues": [r.to_json() for r in items]}, indent=2) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".catalogues.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
         raise LayerError(f"{path}: cannot write the list of added catalogues: {exc.strerror or exc}") from None
+
+
+def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `data` in place of `path` atomically (a reader sees the old bytes or the new), through a temporary
+    file beside it that is never left behind; `mode` for the new file (else the temporary file's, 0600)."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def data_paths(data: Sequence[str] | None, environ: Mapping[str, str] | None = None) -> list[str] | None:
